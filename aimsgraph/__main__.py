@@ -1,0 +1,3 @@
+from aimsgraph.cli import main
+
+main()

@@ -1,0 +1,79 @@
+"""The aimsgraph command line: thin commands over the library; user mistakes exit 2 with one line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from aimsgraph import __version__
+from aimsgraph.errors import AimsError
+from aimsgraph.workspace import Workspace
+
+EXIT_OK, EXIT_GAPS, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class AimsGroup(click.Group):
+    """A group that reports AimsError as `aimsgraph: error: ...` and exit code 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except AimsError as exc:
+            click.echo(f"aimsgraph: error: {exc}", err=True)
+            ctx.exit(EXIT_BAD_INPUT)
+
+
+class Context:
+    """What every command receives: the workspace option, opened on demand."""
+
+    def __init__(self, workspace_dir: Path | None) -> None:
+        self.workspace_dir = workspace_dir
+        self._workspace: Workspace | None = None
+
+    def workspace(self, *, sync: bool = True) -> Workspace:
+        """The workspace (-w, or the nearest one upward), with its store in step with org/."""
+        if self._workspace is None:
+            self._workspace = Workspace.open(self.workspace_dir) if self.workspace_dir else Workspace.find()
+            if sync:
+                self._workspace.sync()
+        return self._workspace
+
+    def close(self) -> None:
+        if self._workspace is not None:
+            self._workspace.close()
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+@click.group(cls=AimsGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "-w",
+    "--workspace",
+    "workspace_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Workspace folder (default: the nearest folder upward holding aimsgraph.toml).",
+)
+@click.version_option(__version__, prog_name="aimsgraph")
+@click.pass_context
+def main(ctx: click.Context, workspace_dir: Path | None) -> None:
+    """aimsgraph: map your organisation's evidence to ISO/IEC 42001 and find the gaps before the auditor does.
+
+    Exit codes: 0 ok, 1 gaps found, 2 bad input.
+    """
+    context = Context(workspace_dir)
+    ctx.obj = context
+    ctx.call_on_close(context.close)
+
+
+def _register() -> None:
+    from aimsgraph.cli import foundation
+
+    for module in (foundation,):
+        for command in module.COMMANDS:
+            main.add_command(command)
+
+
+_register()

@@ -1,0 +1,80 @@
+"""Commands of the foundation: init, load, catalog, stats, demo."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from aimsgraph.catalog import load_requirements
+from aimsgraph.cli import Context, pass_context
+from aimsgraph.cli.output import output_options, render_rows, write_output
+from aimsgraph.demo import prepare_demo
+from aimsgraph.stats import store_stats
+from aimsgraph.workspace import Workspace
+
+
+@click.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", help="Workspace name (default: the folder's name).")
+def init(directory: Path, name: str | None) -> None:
+    """Create a workspace in DIRECTORY: aimsgraph.toml, org/, documents/ and a store with the catalog."""
+    workspace = Workspace.init(directory, name)
+    click.echo(f"Created workspace {workspace.root}: put organisation facts in org/ and documents in documents/.")
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@pass_context
+def load(ctx: Context, paths: tuple[Path, ...]) -> None:
+    """Check the organisation facts (default: all of org/) and load them into the org graph.
+
+    YAML, CSV (one file per table), Turtle and JSON-LD are read. Either every file is valid and the org graph is
+    replaced, or nothing changes.
+    """
+    workspace = ctx.workspace(sync=False)
+    workspace.sync()
+    triples = workspace.load(list(paths) or None)
+    click.echo(f"Loaded {triples} triples into the org graph of {workspace.root.name}.")
+
+
+@click.command()
+@output_options("table", "csv", "json")
+@click.option("--kind", type=click.Choice(["clause", "objective", "control"]), help="Only this kind.")
+def catalog(fmt: str, output: Path | None, kind: str | None) -> None:
+    """List the ISO/IEC 42001 clauses, Annex A objectives and controls (needs no workspace)."""
+    rows = [asdict(r) for r in load_requirements() if kind in (None, r.kind)]
+    columns = ["id", "kind", "title", "parent"]
+    if fmt != "table":
+        columns += ["description", "design_evidence", "operating_evidence", "keywords", "roles"]
+    write_output(render_rows(rows, columns, fmt), output)
+
+
+@click.command()
+@output_options("table", "csv", "json")
+@pass_context
+def stats(ctx: Context, fmt: str, output: Path | None) -> None:
+    """Count triples per named graph and instances per class in the workspace store."""
+    rows = [asdict(c) for c in store_stats(ctx.workspace().store)]
+    write_output(render_rows(rows, ["section", "name", "count"], fmt), output)
+
+
+@click.command()
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("aimsgraph-demo"),
+    show_default=True,
+    help="Where to put the demo workspace.",
+)
+def demo(directory: Path) -> None:
+    """Copy the demo organisation to --dir (once), load it and show what it holds."""
+    workspace = prepare_demo(directory)
+    click.echo(f"Demo workspace ready in {workspace.root}")
+    rows = [asdict(c) for c in store_stats(workspace.store)]
+    click.echo(render_rows(rows, ["section", "name", "count"], "table"), nl=False)
+
+
+COMMANDS = [init, load, catalog, stats, demo]

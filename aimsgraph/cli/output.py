@@ -1,0 +1,94 @@
+"""Shared output switches for listing commands: --format table|csv|json (and more) and -o FILE."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from aimsgraph.errors import InputError
+
+F = TypeVar("F", bound=Callable[..., Any])
+Rows = Sequence[dict[str, Any]]
+
+
+def output_options(*formats: str, default: str = "table") -> Callable[[F], F]:
+    """Add --format (choices `formats`, default `default`) and -o/--output to a command."""
+    choices = formats or ("table", "csv", "json")
+
+    def decorate(func: F) -> F:
+        func = click.option(
+            "-o",
+            "--output",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Write to FILE instead of standard output.",
+        )(func)
+        return click.option(
+            "--format", "fmt", type=click.Choice(choices), default=default, show_default=True, help="Output format."
+        )(func)
+
+    return decorate
+
+
+def render_rows(rows: Rows, columns: Sequence[str], fmt: str) -> str:
+    """Rows as an aligned table, CSV or a JSON list of objects."""
+    if fmt == "json":
+        return json.dumps([{c: row.get(c) for c in columns} for row in rows], indent=2, default=str) + "\n"
+    if fmt in ("csv", "tsv"):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([_cell(row.get(c)) for c in columns] for row in rows)
+        return buffer.getvalue()
+    return render_table(rows, columns)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def render_table(rows: Rows, columns: Sequence[str], max_width: int = 60) -> str:
+    """A plain aligned text table for terminals."""
+    cells = [[_cell(row.get(c)) for c in columns] for row in rows]
+    cells = [[v if len(v) <= max_width else v[: max_width - 1] + "…" for v in line] for line in cells]
+    widths = [max([len(c)] + [len(line[i]) for line in cells]) for i, c in enumerate(columns)]
+    out = [
+        "  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip(),
+        "  ".join("-" * w for w in widths),
+    ]
+    out += ["  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)).rstrip() for line in cells]
+    return "\n".join(out) + "\n"
+
+
+def write_output(text: str | bytes, output: Path | None) -> None:
+    """Print, or write to `output` through a temporary file and a rename (never half-written)."""
+    if output is None:
+        click.echo(text if isinstance(text, str) else text.decode("utf-8"), nl=False)
+        return
+    write_atomically(output, text)
+
+
+def write_atomically(path: Path, data: str | bytes) -> None:
+    """Write `data` to `path` via a temporary file in the same folder and a rename."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError("folder does not exist", source=str(folder))
+    handle, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

