@@ -1,4 +1,4 @@
-"""The demo organisation (examples/demo-org, shipped as aimsgraph.demo): copy it out and prepare it."""
+"""The demo organisation (examples/demo-org, shipped as aimsgraph.demo_org): copy it out and prepare it."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ _SKIP = {"__init__.py", "__pycache__", ".aimsgraph", "tools"}
 
 def demo_source() -> Traversable:
     """The shipped demo workspace."""
-    return resources.files("aimsgraph.demo")
+    return resources.files("aimsgraph.demo_org")
 
 
 def _copy(source: Traversable, target: Path) -> None:

@@ -1,1 +1,1 @@
-"""Package marker: the demo workspace ships inside aimsgraph as aimsgraph.demo."""
+"""Package marker: the demo workspace ships inside aimsgraph as aimsgraph.demo_org."""
