@@ -21,6 +21,7 @@ from aimsgraph.workspace import Workspace
 def init(directory: Path, name: str | None) -> None:
     """Create a workspace in DIRECTORY: aimsgraph.toml, org/, documents/ and a store with the catalog."""
     workspace = Workspace.init(directory, name)
+    workspace.close()
     click.echo(f"Created workspace {workspace.root}: put organisation facts in org/ and documents in documents/.")
 
 
@@ -69,12 +70,20 @@ def stats(ctx: Context, fmt: str, output: Path | None) -> None:
     show_default=True,
     help="Where to put the demo workspace.",
 )
-def demo(directory: Path) -> None:
-    """Copy the demo organisation to --dir (once), load it and show what it holds."""
+@click.option("--port", type=click.IntRange(1, 65535), help="Port of the explorer on 127.0.0.1 (default: a free one).")
+@click.option("--no-browser", is_flag=True, help="Do not open a web browser.")
+@click.option("--no-app", is_flag=True, help="Only prepare the workspace and show what it holds.")
+def demo(directory: Path, port: int | None, no_browser: bool, no_app: bool) -> None:
+    """Copy the demo organisation to --dir (once), load it and open the explorer on it."""
+    from aimsgraph.cli.explorer import run_explorer
+
     workspace = prepare_demo(directory)
     click.echo(f"Demo workspace ready in {workspace.root}")
     rows = [asdict(c) for c in store_stats(workspace.store)]
     click.echo(render_rows(rows, ["section", "name", "count"], "table"), nl=False)
+    workspace.close()  # the explorer's process opens the store; an on-disk store admits one process
+    if not no_app:
+        run_explorer(workspace.root, port, not no_browser)
 
 
 COMMANDS = [init, load, catalog, stats, demo]
