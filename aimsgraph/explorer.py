@@ -1,0 +1,109 @@
+"""Start and stop the explorer (the Streamlit app in aimsgraph.app) on 127.0.0.1; never imports streamlit."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from aimsgraph.errors import AimsError
+from aimsgraph.resources import app_entry
+
+HOST = "127.0.0.1"
+WORKSPACE_ENV = "AIMSGRAPH_WORKSPACE"
+
+
+class ExplorerError(AimsError):
+    """The explorer could not be started (streamlit missing, port taken, server never became healthy)."""
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nobody listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def explorer_command(workspace: Path, port: int) -> list[str]:
+    """The `streamlit run` command line of the explorer on `workspace`, headless, on 127.0.0.1:`port`."""
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app_entry()),
+        "--server.address",
+        HOST,
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+        "--",
+        "--workspace",
+        str(workspace.resolve()),
+    ]
+
+
+@dataclass
+class Explorer:
+    """A running explorer server."""
+
+    process: subprocess.Popen[bytes]
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}/"
+
+    def wait_healthy(self, timeout: float = 60.0) -> None:
+        """Block until /_stcore/health answers ok; raise ExplorerError if the server died or took too long."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise ExplorerError(f"the explorer exited with code {self.process.returncode} before it was ready")
+            if _healthy(self.url + "_stcore/health"):
+                return
+            time.sleep(0.2)
+        self.stop()
+        raise ExplorerError(f"the explorer did not answer on {self.url} within {timeout:.0f} s")
+
+    def stop(self) -> None:
+        """Stop the server (politely, then firmly)."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return bool(response.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def start_explorer(workspace: Path, port: int | None = None, quiet: bool = False) -> Explorer:
+    """Start the explorer on `workspace` in a child process; call wait_healthy() before using it."""
+    # find_spec, not import: the library never imports streamlit, it only checks it is there.
+    if importlib.util.find_spec("streamlit") is None:
+        raise ExplorerError("the explorer needs streamlit: pip install 'aimsgraph[app]'")
+    port = port or free_port()
+    env = os.environ | {WORKSPACE_ENV: str(workspace.resolve()), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    output = subprocess.DEVNULL if quiet else None
+    process = subprocess.Popen(explorer_command(workspace, port), env=env, stdout=output, stderr=output)
+    return Explorer(process, port)
