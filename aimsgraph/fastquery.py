@@ -1,0 +1,28 @@
+"""SELECT straight on pyoxigraph (no rdflib term conversion): the bulk path of coverage and the fast engine."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pyoxigraph as ox
+from rdflib import URIRef
+
+from aimsgraph.namespaces import PREFIXES
+from aimsgraph.store import Store
+
+PROLOGUE = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items())
+Row = tuple[str | None, ...]
+
+
+def rows(store: Store, sparql: str, bindings: Mapping[str, URIRef] | None = None) -> list[Row]:
+    """Rows of a SELECT over the union of named graphs, every value as its lexical form (IRIs without <>)."""
+    inner = store.oxigraph
+    if inner is None:  # a remote store: the ordinary path
+        return [tuple(None if v is None else str(v) for v in row) for row in store.select(sparql, bindings)]
+    subst: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+        ox.Variable(k): ox.NamedNode(str(v)) for k, v in (bindings or {}).items()
+    }
+    result = inner.query(PROLOGUE + sparql, use_default_graph_as_union=True, substitutions=subst)
+    assert isinstance(result, ox.QuerySolutions)
+    names = [v.value for v in result.variables]
+    return [tuple(None if s[n] is None else s[n].value for n in names) for s in result]
