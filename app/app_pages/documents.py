@@ -1,0 +1,80 @@
+"""Documents: what the workspace holds; upload (size-capped, kept inside documents/) and ingest with progress."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+from aimsgraph.app import state, views
+
+MAX_BYTES = 20 * 1024 * 1024
+TYPES = ["pdf", "docx", "md", "markdown", "html", "htm", "txt"]
+
+workspace = state.workspace()
+root = str(workspace.root)
+st.title("Documents")
+if message := state.flash():
+    st.success(message)
+ingest = state.optional("aimsgraph.ingest", "ingest_documents")
+
+
+def safe_name(name: str) -> str:
+    """A file name with no folders and no odd characters, so nothing lands outside documents/."""
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(name).name).strip(".-")
+    return stem or "upload"
+
+
+def store_upload(data: bytes, name: str) -> Path | None:
+    if len(data) > MAX_BYTES:
+        st.error(f"{name}: too large ({len(data) / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB).")
+        return None
+    if Path(name).suffix.lower().lstrip(".") not in TYPES:
+        st.error(f"{name}: unknown type; upload PDF, DOCX, Markdown, HTML or text.")
+        return None
+    target = (workspace.documents_dir / safe_name(name)).resolve()
+    if workspace.documents_dir.resolve() not in target.parents:
+        st.error(f"{name}: not a valid file name.")
+        return None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return target
+
+
+def run_ingest(paths: list[Path] | None) -> None:
+    bar = st.progress(0.0, text="Reading documents…")
+
+    def progress(done: int, total: int, *_: object) -> None:
+        bar.progress(min(done / max(total, 1), 1.0), text=f"Read {done} of {total}")
+
+    with views.guarded("Ingest"):
+        result = ingest(workspace, paths, progress=progress)
+        state.changed()
+        skipped = "; ".join(f"{Path(s.path).name}: {s.reason}" for s in result.skipped)
+        state.flash(
+            f"Ingested {len(result.ingested)}, unchanged {len(result.unchanged)}"
+            + (f", skipped {len(result.skipped)} ({skipped})" if result.skipped else "")
+            + "."
+        )
+        st.rerun()
+
+
+upload = st.file_uploader("Add documents", type=TYPES, accept_multiple_files=True, key="doc_upload")
+cols = st.columns([1, 1, 4])
+if cols[0].button("Store and ingest", type="primary", disabled=not upload, key="doc_store"):
+    stored = [p for f in upload or [] if (p := store_upload(f.getvalue(), f.name)) is not None]
+    if stored and ingest is not None:
+        run_ingest(stored)
+    elif stored:
+        st.success(f"Stored {len(stored)} file(s) in documents/.")
+if ingest is None:
+    views.not_available("Document ingest")
+elif cols[1].button("Ingest all", key="doc_ingest_all"):
+    run_ingest(None)
+
+docs = state.documents(root)
+if docs:
+    st.dataframe(pd.DataFrame(docs), hide_index=True, use_container_width=True)
+else:
+    st.info("No documents yet: list them in org/evidence.yaml or upload them here.")

@@ -1,0 +1,53 @@
+"""Gaps: the validation findings, filterable by severity, requirement, system and rule, each with its fix."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from aimsgraph.app import state, views
+
+root = state.root()
+st.title("Gaps")
+report = state.report(root)
+if report is None:
+    views.not_available("Validation")
+    st.stop()
+if not report.findings:
+    st.success("No findings: every gap rule is satisfied.")
+    st.stop()
+
+rows = pd.DataFrame(
+    [
+        {
+            "severity": f"{views.SEVERITY_ICON.get(f.severity, '')} {f.severity}",
+            "rule": f.rule,
+            "focus": f.focus,
+            "requirement": state.label(f.requirement) if f.requirement else "",
+            "system": f.system or "",
+            "message": f.message,
+            "fix": f.fix,
+        }
+        for f in report.findings
+    ]
+)
+cols = st.columns(4)
+filters = {
+    "severity": cols[0].multiselect("Severity", sorted(rows["severity"].unique()), key="gap_severity"),
+    "requirement": cols[1].multiselect("Requirement", sorted(set(rows["requirement"]) - {""}), key="gap_req"),
+    "system": cols[2].multiselect("AI system", sorted(set(rows["system"]) - {""}), key="gap_system"),
+    "rule": cols[3].multiselect("Rule", sorted(rows["rule"].unique()), key="gap_rule"),
+}
+for column, chosen in filters.items():
+    if chosen:
+        rows = rows[rows[column].isin(chosen)]
+st.caption(f"{len(rows)} of {len(report.findings)} findings")
+st.dataframe(
+    rows,
+    hide_index=True,
+    use_container_width=True,
+    height=600,
+    column_config={
+        "message": st.column_config.TextColumn(width="large"),
+        "fix": st.column_config.TextColumn(width="large"),
+    },
+)

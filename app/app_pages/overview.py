@@ -1,0 +1,116 @@
+"""Overview: coverage per clause and Annex A objective, per AI system, findings by severity, trend."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+from aimsgraph.app import state, views
+
+root = state.root()
+st.title("Overview")
+matrix = state.coverage(root)
+report = state.report(root)
+systems = state.systems(root)
+
+
+def _heatmap_rows(matrix: Any) -> list[dict[str, Any]]:
+    tally: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for (requirement, system), cell in matrix.cells.items():
+        if cell.status == "excluded":
+            continue
+        key = (views.group_of(requirement), system or "organisation")
+        tally[key][0] += cell.status == "covered"
+        tally[key][1] += 1
+    return [
+        {"group": state.label(g), "system": s, "covered %": round(100 * c / n), "covered": c, "required": n}
+        for (g, s), (c, n) in tally.items()
+    ]
+
+
+covered = required = 0
+if matrix is not None:
+    cells = [c for c in matrix.cells.values() if c.system is None and c.status != "excluded"]
+    covered, required = sum(c.status == "covered" for c in cells), len(cells)
+severities = Counter(f.severity for f in report.findings) if report is not None else Counter()
+pending = state.suggestions(root)
+
+cols = st.columns(5)
+cols[0].metric("Requirements covered", f"{covered} / {required}" if matrix is not None else "–")
+cols[1].metric("Coverage", f"{100 * covered / required:.0f} %" if required else "–")
+cols[2].metric("Violations", severities["violation"] if report is not None else "–")
+cols[3].metric("AI systems", len(systems))
+cols[4].metric("Suggestions to review", len(pending) if pending is not None else "–")
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader("Coverage per clause and Annex A objective")
+    if matrix is None:
+        views.not_available("Coverage")
+    else:
+        summary = pd.DataFrame(
+            [
+                {"group": f"{g.group} {g.title}", "covered": g.covered, "missing": g.required - g.covered}
+                for g in matrix.group_summary()
+            ]
+        )
+        long = summary.melt("group", var_name="status", value_name="requirements")
+        chart = (
+            alt.Chart(long)
+            .mark_bar()
+            .encode(
+                y=alt.Y("group:N", sort=None, title=None),
+                x=alt.X("requirements:Q", stack="zero"),
+                color=alt.Color(
+                    "status:N", scale=alt.Scale(domain=["covered", "missing"], range=["#2e8b57", "#d9534f"])
+                ),
+                tooltip=["group", "status", "requirements"],
+            )
+        )
+        st.altair_chart(chart, use_container_width=True)
+with right:
+    st.subheader("Findings by severity")
+    if report is None:
+        views.not_available("Validation")
+    else:
+        frame = pd.DataFrame([{"severity": s, "findings": severities[s]} for s in ("violation", "warning", "info")])
+        chart = (
+            alt.Chart(frame)
+            .mark_bar()
+            .encode(
+                x=alt.X("severity:N", sort=None, title=None),
+                y="findings:Q",
+                color=alt.Color(
+                    "severity:N",
+                    legend=None,
+                    scale=alt.Scale(domain=["violation", "warning", "info"], range=["#d9534f", "#f0ad4e", "#5bc0de"]),
+                ),
+            )
+        )
+        st.altair_chart(chart, use_container_width=True)
+    st.subheader("Trend across validation runs")
+    runs = state.history(root)
+    if runs:
+        st.line_chart(pd.DataFrame(runs).set_index(next(iter(runs[0]))))
+    else:
+        st.caption("No validation runs recorded yet: `aimsgraph validate` (or the sidebar button) records one.")
+
+st.subheader("Coverage by requirement group and AI system")
+if matrix is None:
+    views.not_available("Coverage")
+else:
+    frame = pd.DataFrame(_heatmap_rows(matrix))
+    heat = (
+        alt.Chart(frame)
+        .mark_rect()
+        .encode(
+            x=alt.X("system:N", title=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("group:N", sort=None, title=None),
+            color=alt.Color("covered %:Q", scale=alt.Scale(scheme="redyellowgreen", domain=[0, 100])),
+            tooltip=["group", "system", "covered", "required", "covered %"],
+        )
+    )
+    st.altair_chart(heat, use_container_width=True)

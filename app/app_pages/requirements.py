@@ -1,0 +1,119 @@
+"""Requirements: the clause/control tree with status; one requirement with evidence, suggestions, findings, risks."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from aimsgraph.app import state, views
+
+root = state.root()
+st.title("Requirements")
+matrix = state.coverage(root)
+requirements = state.requirements()
+
+
+def _status(requirement_id: str) -> str:
+    if matrix is None:
+        return ""
+    cell = matrix.cells.get((requirement_id, None))
+    return f"{views.STATUS_ICON.get(cell.status, '')} {cell.status}" if cell else ""
+
+
+depth = {r.id: r.id.count(".") - (1 if r.id.startswith("A.") else 0) for r in requirements}
+tree = pd.DataFrame(
+    [{"requirement": "\u2003" * depth[r.id] + r.label, "kind": r.kind, "status": _status(r.id)} for r in requirements]
+)
+kinds = st.segmented_control(
+    "Show",
+    ["clause", "objective", "control"],
+    selection_mode="multi",
+    default=["clause", "objective", "control"],
+    key="req_kinds",
+)
+left, right = st.columns([2, 3])
+with left:
+    st.dataframe(tree[tree["kind"].isin(kinds or [])], hide_index=True, use_container_width=True, height=620)
+with right:
+    ids = [r.id for r in requirements]
+    chosen = st.selectbox(
+        "Requirement",
+        ids,
+        format_func=state.label,
+        key="req_choice",
+        index=ids.index("A.6.2.8") if "A.6.2.8" in ids else 0,
+    )
+    requirement = state.requirement_index()[chosen]
+    st.subheader(requirement.label)
+    st.markdown(f"**Status:** {_status(chosen) or '–'}")
+    st.write(requirement.description)
+    with st.expander("What evidence looks like"):
+        st.markdown("**Design:** " + "; ".join(requirement.design_evidence))
+        st.markdown("**Operating:** " + "; ".join(requirement.operating_evidence))
+
+    st.markdown("#### Evidence")
+    if matrix is None:
+        views.not_available("Coverage")
+    else:
+        refs = [(s, e) for (r, s), cell in matrix.cells.items() if r == chosen for e in cell.evidence]
+        if refs:
+            st.dataframe(
+                pd.DataFrame(
+                    [
+                        {
+                            "document": f"{e.evidence} {e.title}",
+                            "system": s or "organisation",
+                            "nature": e.nature,
+                            "method": e.method,
+                            "current": e.current,
+                            "passage": e.passage or "",
+                            "accepted by": e.reviewer or "",
+                            "when": e.decided or "",
+                        }
+                        for s, e in refs
+                    ]
+                ),
+                hide_index=True,
+                use_container_width=True,
+            )
+        else:
+            st.caption("No evidence linked yet.")
+
+    st.markdown("#### Suggestions")
+    pending = state.suggestions(root)
+    mine = [s for s in pending or [] if s.requirement == chosen]
+    if pending is None:
+        views.not_available("Suggestions")
+    elif mine:
+        st.dataframe(
+            pd.DataFrame(
+                [{"document": s.document, "score": round(s.score, 3), "passage": s.passage_text[:160]} for s in mine]
+            ),
+            hide_index=True,
+            use_container_width=True,
+        )
+    else:
+        st.caption("No pending suggestions for this requirement.")
+
+    st.markdown("#### Findings")
+    report = state.report(root)
+    if report is None:
+        views.not_available("Validation")
+    else:
+        found = [f for f in report.findings if f.requirement == chosen]
+        for f in found:
+            st.markdown(
+                f"{views.SEVERITY_ICON.get(f.severity, '')} **{f.rule}** ({f.focus}): {f.message}  \n_Fix:_ {f.fix}"
+            )
+        if not found:
+            st.caption("No findings for this requirement.")
+
+    st.markdown("#### Risks that rely on it")
+    relying = [r for r in state.risks(root) if chosen in r["controls"]]
+    if relying:
+        st.dataframe(
+            pd.DataFrame(relying)[["id", "title", "system", "score", "treatment"]],
+            hide_index=True,
+            use_container_width=True,
+        )
+    else:
+        st.caption("No risk treatment names this requirement.")

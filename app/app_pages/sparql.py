@@ -1,0 +1,76 @@
+"""SPARQL: a read-only console with the saved queries; results as a table with download."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from aimsgraph.app import state, views
+
+from aimsgraph.errors import AimsError
+
+workspace = state.workspace()
+st.title("SPARQL")
+saved_queries = state.optional("aimsgraph.sparql", "saved_queries")
+run_query = state.optional("aimsgraph.sparql", "run_query")
+if run_query is None or saved_queries is None:
+    views.not_available("The SPARQL console")
+    st.stop()
+
+saved = {q.name: q for q in saved_queries()}
+choice = st.selectbox(
+    "Saved query",
+    ["(write your own)", *saved],
+    key="sparql_saved",
+    format_func=lambda n: n if n not in saved else f"{n} — {saved[n].description}",
+)
+if choice in saved and st.session_state.get("sparql_loaded") != choice:
+    st.session_state[state.SPARQL_TEXT] = saved[choice].text
+    st.session_state["sparql_loaded"] = choice
+text = st.text_area(
+    "Query (read-only: SELECT, ASK, CONSTRUCT, DESCRIBE)",
+    key=state.SPARQL_TEXT,
+    height=220,
+    value=None
+    if state.SPARQL_TEXT in st.session_state
+    else "SELECT ?id ?name WHERE { ?s a aims:AISystem ; aims:id ?id ; rdfs:label ?name }",
+)
+bindings = {}
+if choice in saved and saved[choice].parameters:
+    bind = state.optional("aimsgraph.sparql", "bind_parameters")
+    cols = st.columns(len(saved[choice].parameters))
+    values = {
+        p.name: cols[i].text_input(p.name, value=p.default or "", key=f"param_{p.name}")
+        for i, p in enumerate(saved[choice].parameters)
+    }
+    with views.guarded("Parameters"):
+        bindings = bind(saved[choice], {k: v for k, v in values.items() if v}) if bind else {}
+
+if st.button("Run", type="primary", key="sparql_run") and text:
+    try:
+        outcome = run_query(
+            workspace.store,
+            text,
+            bindings,
+            timeout=workspace.config.query_timeout,
+            row_limit=workspace.config.row_limit,
+        )
+    except AimsError as exc:
+        st.error(f"The query was not run: {exc}")
+        st.stop()
+    if outcome.form == "ASK":
+        st.metric("Answer", "yes" if outcome.boolean else "no")
+    elif outcome.graph is not None:
+        data = outcome.graph.serialize(format="turtle")
+        st.code(data[:20000], language="turtle")
+        st.download_button("Download Turtle", data, "result.ttl", "text/turtle", key="sparql_dl_ttl")
+    else:
+        display = state.optional("aimsgraph.sparql_results", "display_rows")
+        rows = (
+            display(outcome)
+            if display
+            else [dict(zip(outcome.variables, map(str, r), strict=True)) for r in outcome.rows]
+        )
+        frame = pd.DataFrame(rows, columns=outcome.variables)
+        st.caption(f"{len(frame)} rows" + (" (row limit reached)" if outcome.truncated else ""))
+        st.dataframe(frame, hide_index=True, use_container_width=True)
+        st.download_button("Download CSV", frame.to_csv(index=False), "result.csv", "text/csv", key="sparql_dl")

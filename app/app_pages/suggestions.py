@@ -1,0 +1,77 @@
+"""Suggestions: the review queue; the passage with matched terms highlighted; accept or reject one or many."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import streamlit as st
+from aimsgraph.app import state, views
+
+workspace = state.workspace()
+root = str(workspace.root)
+st.title("Suggestions")
+if message := state.flash():
+    st.success(message)
+pending = state.suggestions(root)
+accept = state.optional("aimsgraph.review", "accept_suggestions")
+reject = state.optional("aimsgraph.review", "reject_suggestions")
+suggest = state.optional("aimsgraph.ranking", "suggest_for_workspace")
+if pending is None or accept is None or reject is None:
+    views.not_available("Evidence review")
+    st.stop()
+
+
+def highlight(text: str, terms: list[str]) -> str:
+    """The passage as HTML with every matched term marked."""
+    escaped = html.escape(text)
+    for term in sorted({t for t in terms if t}, key=len, reverse=True):
+        escaped = re.sub(f"({re.escape(html.escape(term))})", r"<mark>\1</mark>", escaped, flags=re.IGNORECASE)
+    return escaped
+
+
+if suggest is not None and st.button("Suggest evidence for all documents", key="run_suggest"):
+    with st.spinner("Ranking passages against the requirements…"), views.guarded("Suggesting"):
+        made = suggest(workspace)
+        state.changed()
+        state.flash(f"{len(made)} suggestions made.")
+        st.rerun()
+if not pending:
+    st.info("The review queue is empty: ingest documents (Documents page) and run the suggestions.")
+    st.stop()
+
+reviewer = st.text_input(
+    "Reviewer (person id)", key=state.REVIEWER, value=None if state.REVIEWER in st.session_state else "analyst"
+)
+requirements = sorted({s.requirement for s in pending})
+only = st.selectbox(
+    "Requirement", ["(all)", *requirements], key="sugg_req", format_func=lambda r: r if r == "(all)" else state.label(r)
+)
+shown = [s for s in pending if only in ("(all)", s.requirement)][:50]
+st.caption(f"{len(pending)} suggestions pending; showing {len(shown)}.")
+chosen: list[str] = []
+for index, s in enumerate(shown):
+    with st.container(border=True):
+        top = st.columns([0.5, 5, 2])
+        if top[0].checkbox("select", key=f"sugg_pick_{index}", label_visibility="collapsed"):
+            chosen.append(s.id)
+        top[1].markdown(f"**{state.label(s.requirement)}**  \n{s.document} · {s.passage_location}")
+        top[2].markdown(f"score **{s.score:.2f}** · rank {s.rank} · {s.method}")
+        st.markdown(
+            f"<div style='font-size:0.92em'>{highlight(s.passage_text, list(s.matched_terms))}</div>",
+            unsafe_allow_html=True,
+        )
+
+cols = st.columns([1, 1, 4])
+if cols[0].button(f"Accept {len(chosen)}", type="primary", disabled=not chosen, key="sugg_accept"):
+    with views.guarded("Accepting"):
+        count = accept(workspace, chosen, reviewer or "analyst")
+        state.changed()
+        state.flash(f"Accepted {count} suggestion(s): coverage updated.")
+        st.rerun()
+if cols[1].button(f"Reject {len(chosen)}", disabled=not chosen, key="sugg_reject"):
+    with views.guarded("Rejecting"):
+        count = reject(workspace, chosen, reviewer or "analyst")
+        state.changed()
+        state.flash(f"Rejected {count} suggestion(s).")
+        st.rerun()

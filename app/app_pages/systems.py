@@ -1,0 +1,59 @@
+"""AI systems: inventory, risk heatmap (likelihood x impact) and each system's coverage column."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+from aimsgraph.app import state, views
+
+root = state.root()
+st.title("AI systems")
+systems = state.systems(root)
+if not systems:
+    st.info("No AI systems in the inventory yet: add them to org/ai_systems.yaml and run `aimsgraph load`.")
+    st.stop()
+
+st.dataframe(pd.DataFrame(systems), hide_index=True, use_container_width=True)
+names = {s["id"]: f"{s['id']} — {s['name']}" for s in systems}
+chosen = st.selectbox("AI system", list(names), format_func=names.__getitem__, key="system_choice")
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Risks: likelihood x impact")
+    risks = [r for r in state.risks(root) if r["system"] == chosen and r["likelihood"] and r["impact"]]
+    if not risks:
+        st.caption("No rated risks for this system.")
+    else:
+        frame = pd.DataFrame(risks)
+        grid = pd.DataFrame([{"likelihood": li, "impact": im} for li in range(1, 6) for im in range(1, 6)])
+        counts = frame.groupby(["likelihood", "impact"]).agg(risks=("id", "count"), ids=("id", ", ".join))
+        grid = grid.merge(counts.reset_index(), how="left").fillna({"risks": 0, "ids": ""})
+        grid["score"] = grid["likelihood"] * grid["impact"]
+        base = alt.Chart(grid).encode(x="likelihood:O", y=alt.Y("impact:O", sort="descending"))
+        cells = base.mark_rect().encode(
+            color=alt.Color("score:Q", scale=alt.Scale(scheme="yelloworangered"), legend=None),
+            tooltip=["likelihood", "impact", "ids"],
+        )
+        text = base.mark_text(fontSize=14).encode(text=alt.Text("ids:N"))
+        st.altair_chart(cells + text, use_container_width=True)
+        st.dataframe(
+            frame[["id", "title", "likelihood", "impact", "score", "treatment", "controls"]],
+            hide_index=True,
+            use_container_width=True,
+        )
+with right:
+    st.subheader("Coverage of this system")
+    matrix = state.coverage(root)
+    if matrix is None:
+        views.not_available("Coverage")
+    else:
+        rows = [
+            {"requirement": state.label(r.id), "status": f"{views.STATUS_ICON.get(c.status, '')} {c.status}"}
+            for r in matrix.requirements
+            if (c := matrix.cells.get((r.id, chosen))) is not None
+        ]
+        if rows:
+            st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True, height=420)
+        else:
+            st.caption("No system-level requirements apply to this system.")

@@ -1,0 +1,37 @@
+"""The aimsgraph explorer: coverage, gaps, evidence review, graph, SPARQL and exports for one workspace."""
+
+from __future__ import annotations
+
+import streamlit as st
+from aimsgraph.app import state
+
+st.set_page_config(page_title="aimsgraph explorer", page_icon=":material/hub:", layout="wide")
+
+
+def _page(name: str, title: str, icon: str, default: bool = False) -> st.Page:
+    return st.Page(f"app_pages/{name}.py", title=title, icon=f":material/{icon}:", default=default)
+
+
+PAGES = {
+    "Coverage": [
+        _page("overview", "Overview", "dashboard", default=True),
+        _page("requirements", "Requirements", "checklist"),
+        _page("systems", "AI systems", "memory"),
+        _page("gaps", "Gaps", "report"),
+    ],
+    "Evidence": [
+        _page("suggestions", "Suggestions", "rule"),
+        _page("documents", "Documents", "description"),
+        _page("graph", "Graph", "hub"),
+    ],
+    "Data": [
+        _page("sparql", "SPARQL", "terminal"),
+        _page("exports", "Exports", "download"),
+    ],
+}
+
+navigation = st.navigation(PAGES)
+workspace = state.workspace()
+with st.sidebar:
+    st.caption(f"Workspace **{workspace.config.name}**  \n`{workspace.root.name}`")
+navigation.run()

@@ -1,0 +1,156 @@
+"""Every st.cache_* wrapper and session_state key of the explorer, in one place.
+
+The workspace (and its store, which an on-disk Oxigraph lets one process hold) is a cache_resource that nobody
+mutates; figures are cache_data keyed by the workspace folder and cleared whenever the app changes the store.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+from aimsgraph.app import facts
+
+from aimsgraph.catalog import Requirement, load_requirements
+from aimsgraph.errors import AimsError
+from aimsgraph.explorer import WORKSPACE_ENV
+from aimsgraph.workspace import Workspace
+
+# session_state keys
+GRAPH_FOCUS = "graph_focus"
+REVIEWER = "reviewer"
+SPARQL_TEXT = "sparql_text"
+FLASH = "flash"
+
+
+def workspace_dir() -> Path | None:
+    """The folder given after `--` as `--workspace DIR`, else $AIMSGRAPH_WORKSPACE."""
+    args = sys.argv[1:]
+    if "--workspace" in args and args.index("--workspace") + 1 < len(args):
+        return Path(args[args.index("--workspace") + 1])
+    value = os.environ.get(WORKSPACE_ENV)
+    return Path(value) if value else None
+
+
+def _close(workspace: Workspace) -> None:
+    workspace.close()
+
+
+@st.cache_resource(show_spinner="Opening the workspace…", on_release=_close)
+def _open(root: str) -> Workspace:
+    workspace = Workspace.open(Path(root))
+    workspace.sync()  # also opens the store, so the cached value is never changed afterwards
+    return workspace
+
+
+def workspace() -> Workspace:
+    """The open workspace; on a missing or broken one, a clear message on the page and the run stops."""
+    folder = workspace_dir()
+    if folder is None:
+        st.error(f"No workspace given: start the explorer with `aimsgraph app -w DIR` (or set {WORKSPACE_ENV}).")
+        st.stop()
+    try:
+        return _open(str(folder.resolve()))
+    except AimsError as exc:
+        st.error(f"Cannot open the workspace: {exc}")
+        st.stop()
+        raise  # unreachable: st.stop() ends the run
+
+
+def root() -> str:
+    return str(workspace().root)
+
+
+def changed() -> None:
+    """The store changed (review, ingest, validation run): drop every cached figure."""
+    st.cache_data.clear()
+
+
+def optional(module: str, name: str) -> Any | None:
+    """A library function that may not exist in this build (None then), so pages can show an empty state."""
+    try:
+        return getattr(importlib.import_module(module), name, None)
+    except ImportError:
+        return None
+
+
+# ---------------------------------------------------------------- catalog and org facts
+@st.cache_data(show_spinner=False)
+def requirements() -> list[Requirement]:
+    return list(load_requirements())
+
+
+@st.cache_data(show_spinner=False)
+def requirement_index() -> dict[str, Requirement]:
+    return {r.id: r for r in load_requirements()}
+
+
+def label(requirement_id: str) -> str:
+    """'A.6.2.8 AI system recording of event logs': an id with its title."""
+    found = requirement_index().get(requirement_id)
+    return found.label if found else requirement_id
+
+
+@st.cache_data(show_spinner=False)
+def systems(root: str) -> list[dict[str, str]]:
+    return facts.systems(_open(root).store)
+
+
+@st.cache_data(show_spinner=False)
+def risks(root: str) -> list[dict[str, Any]]:
+    return facts.risks(_open(root).store)
+
+
+@st.cache_data(show_spinner=False)
+def documents(root: str) -> list[dict[str, str]]:
+    return facts.documents(_open(root).store)
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def neighbours(root: str, iri: str, limit: int) -> list[tuple[str, str, str, str]]:
+    return facts.neighbours(_open(root).store, iri, limit)
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def node_label(root: str, iri: str) -> str:
+    return facts.node_label(_open(root).store, iri)
+
+
+# ---------------------------------------------------------------- figures from the library
+@st.cache_data(show_spinner="Computing coverage…")
+def coverage(root: str) -> Any | None:
+    """The coverage matrix (aimsgraph.coverage), or None when this build has no coverage module."""
+    build = optional("aimsgraph.coverage", "coverage_matrix")
+    return build(_open(root).store) if build else None
+
+
+@st.cache_data(show_spinner="Checking the gap rules…")
+def report(root: str) -> Any | None:
+    """The validation report (not recorded in the history: viewing is not a validation run)."""
+    validate = optional("aimsgraph.validation", "validate_workspace")
+    return validate(_open(root), record=False) if validate else None
+
+
+@st.cache_data(show_spinner=False)
+def suggestions(root: str) -> list[Any] | None:
+    pending = optional("aimsgraph.review", "pending_suggestions")
+    return list(pending(_open(root).store)) if pending else None
+
+
+@st.cache_data(show_spinner=False)
+def history(root: str) -> list[dict[str, Any]]:
+    """Recorded validation runs, oldest first (aimsgraph.history, when present)."""
+    runs = optional("aimsgraph.validation", "validation_history")
+    return list(runs(_open(root).store)) if runs else []
+
+
+def flash(message: str | None = None) -> str | None:
+    """Set (or pop) a one-shot message shown after the next rerun."""
+    if message is not None:
+        st.session_state[FLASH] = message
+        return None
+    return st.session_state.pop(FLASH, None)

@@ -1,0 +1,43 @@
+"""The explorer under streamlit.testing.v1.AppTest: every page renders on a copy of the demo workspace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from aimsgraph.explorer import WORKSPACE_ENV
+from aimsgraph.resources import app_entry
+
+st_testing = pytest.importorskip("streamlit.testing.v1")
+PAGES = ["overview", "requirements", "systems", "gaps", "suggestions", "documents", "graph", "sparql", "exports"]
+
+
+@pytest.fixture
+def app(demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> st_testing.AppTest:
+    monkeypatch.setenv(WORKSPACE_ENV, str(demo_dir))
+    test = st_testing.AppTest.from_file(str(app_entry()), default_timeout=60)
+    test.run()
+    return test
+
+
+def test_every_page_renders(app: st_testing.AppTest) -> None:
+    for page in PAGES:
+        app.switch_page(f"app_pages/{page}.py").run()
+        assert not app.exception, (page, [e.value for e in app.exception])
+        assert app.title[0].value, page
+
+
+def test_missing_workspace_is_a_clear_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(WORKSPACE_ENV, str(tmp_path / "nowhere"))
+    test = st_testing.AppTest.from_file(str(app_entry()), default_timeout=30).run()
+    assert not test.exception
+    assert "no such folder" in test.error[0].value
+
+
+def test_sparql_update_is_refused(app: st_testing.AppTest) -> None:
+    app.switch_page("app_pages/sparql.py").run()
+    app.text_area(key="sparql_text").set_value("DELETE WHERE { ?s ?p ?o }")
+    app.button(key="sparql_run").click().run()
+    assert not app.exception
+    assert "not run" in app.error[0].value
