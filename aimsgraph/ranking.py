@@ -1,0 +1,194 @@
+"""Rank the requirements (leaf clauses and controls) a passage or document most likely satisfies.
+
+Two signals over the catalog's own text: BM25 (bm25s) over each requirement's title, description, expected
+evidence and keywords; and dense similarity of sentence embeddings to several views of the same text. Each
+signal is standardised per passage (z-scores over requirements) and the two are added with a weight, so
+neither scale dominates. A document's score for a requirement mixes its best passage and the whole text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+import bm25s
+import numpy as np
+import numpy.typing as npt
+
+from aimsgraph.catalog import Requirement, leaf_clause_ids, load_requirements
+from aimsgraph.embedding import EmbeddingCache, Encoder
+
+Matrix = npt.NDArray[np.float64]
+STOPWORDS = frozenset(
+    "a an and are as at be by for from has have in into is it its of on or that the their this to was were will "
+    "with we our us you your they them these those which who whom what when where how all any each other such "
+    "than then there so not no can may must shall should would could also more most been being do does did "
+    "per via within without about over under between both only own same very".split()
+)
+_TOKEN = re.compile(r"[a-z0-9]{2,}")
+
+
+def stem(word: str) -> str:
+    """A light suffix-stripping stemmer (plural, -ing, -ed, -ation ...), enough to match 'logs' and 'logging'."""
+    for suffix in ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return word
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased, stemmed content words of `text`."""
+    return [stem(t) for t in _TOKEN.findall(text.lower()) if t not in STOPWORDS]
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How the signals are mixed (the evaluation reports each signal alone as a baseline)."""
+
+    dense: float = 0.5  # share of the dense z-score in the fused score; 0 = BM25 alone, 1 = embeddings alone
+    best_passage: float = 0.5  # share of the best passage in a document's score; the rest is the whole text
+
+
+@dataclass(frozen=True)
+class Match:
+    """One requirement ranked for a passage or document, with why."""
+
+    requirement: str
+    score: float
+    rank: int
+    method: str  # "hybrid", "lexical" or "dense"
+    passage: int  # index of the best passage
+    matched_terms: tuple[str, ...]
+
+
+def candidates() -> list[Requirement]:
+    """The requirements suggestions point at: leaf clauses and Annex A controls, in catalog order."""
+    wanted = set(leaf_clause_ids())
+    return [r for r in load_requirements() if r.id in wanted or r.kind == "control"]
+
+
+def lexical_text(req: Requirement) -> str:
+    """The text BM25 matches a requirement by: title (twice, it is the strongest cue), description, evidence, keywords."""
+    return " ".join([req.title, req.title, req.description, *req.design_evidence, *req.operating_evidence, *req.keywords])
+
+
+def dense_views(req: Requirement) -> list[str]:
+    """Several short texts per requirement; a passage's dense score is its best match among them."""
+    return [
+        f"{req.title}. {req.description}",
+        f"{req.title}: {'; '.join(req.design_evidence + req.operating_evidence)}",
+        f"{req.title}: {', '.join(req.keywords)}",
+    ]
+
+
+def _standardise(scores: Matrix) -> Matrix:
+    """Per-row z-scores, so that BM25 and cosine scores can be added."""
+    mean = scores.mean(axis=1, keepdims=True)
+    std = scores.std(axis=1, keepdims=True)
+    return np.asarray((scores - mean) / np.where(std > 1e-9, std, 1.0))
+
+
+class Ranker:
+    """Ranks candidates for texts; one instance per catalog and model (the requirement side is built once)."""
+
+    def __init__(self, encoder: Encoder | None, cache: EmbeddingCache | None = None, weights: Weights = Weights()):
+        self.encoder = encoder
+        self.cache = cache or EmbeddingCache(None)
+        self.weights = weights if encoder is not None else Weights(dense=0.0, best_passage=weights.best_passage)
+        self.requirements = candidates()
+        self.ids = [r.id for r in self.requirements]
+
+    @property
+    def method(self) -> str:
+        return {0.0: "lexical", 1.0: "dense"}.get(self.weights.dense, "hybrid")
+
+    @cached_property
+    def _bm25(self) -> bm25s.BM25:
+        index = bm25s.BM25()
+        index.index([tokens(lexical_text(r)) for r in self.requirements], show_progress=False)
+        return index
+
+    @cached_property
+    def _keywords(self) -> list[list[tuple[str, list[str]]]]:
+        return [[(k, tokens(k)) for k in (*r.keywords, r.title.lower())] for r in self.requirements]
+
+    @cached_property
+    def _views(self) -> npt.NDArray[np.float32]:
+        assert self.encoder is not None
+        texts = [v for r in self.requirements for v in dense_views(r)]
+        vectors = self.cache.vectors(self.encoder, texts)
+        return vectors.reshape(len(self.requirements), -1, vectors.shape[1])
+
+    # ---------------------------------------------------------------- raw signals
+    def lexical(self, texts: list[str]) -> Matrix:
+        """BM25 score of every candidate for every text (rows: texts)."""
+        rows = [self._bm25.get_scores(tokens(t) or ["_"]) for t in texts]
+        return np.asarray(rows, dtype=np.float64).reshape(len(texts), len(self.ids))
+
+    def dense(self, vectors: npt.NDArray[np.float32]) -> Matrix:
+        """Best cosine similarity of every candidate's views to every vector (rows: vectors)."""
+        sims = np.einsum("pd,rvd->prv", vectors, self._views)
+        return np.asarray(sims.max(axis=2), dtype=np.float64)
+
+    def embed(self, texts: list[str], key: str | None = None) -> npt.NDArray[np.float32] | None:
+        """Embeddings of `texts` (cached), or None without a model."""
+        if self.encoder is None or self.weights.dense == 0.0:
+            return None
+        return self.cache.vectors(self.encoder, texts, key)
+
+    def fused(self, texts: list[str], vectors: npt.NDArray[np.float32] | None) -> Matrix:
+        """The fused, standardised score of every candidate for every text."""
+        share = self.weights.dense if vectors is not None else 0.0
+        total = np.zeros((len(texts), len(self.ids)))
+        if share < 1.0:
+            total += (1.0 - share) * _standardise(self.lexical(texts))
+        if share > 0.0 and vectors is not None:
+            total += share * _standardise(self.dense(vectors))
+        return total
+
+    # ---------------------------------------------------------------- rankings
+    def rank_passages(self, texts: list[str], vectors: npt.NDArray[np.float32] | None, top_k: int) -> list[list[Match]]:
+        """The top `top_k` candidates of each text on its own."""
+        scores = self.fused(texts, vectors)
+        return [self._matches(row, np.full(len(self.ids), i), texts, top_k) for i, row in enumerate(scores)]
+
+    def rank_document(
+        self, texts: list[str], vectors: npt.NDArray[np.float32] | None, top_k: int, title: str = ""
+    ) -> list[Match]:
+        """The top `top_k` candidates of a document given as passages (with its title for the whole-text view)."""
+        if not texts:
+            return []
+        per_passage = self.fused(texts, vectors)
+        whole_text = " ".join([title, *texts])
+        whole_vector = None
+        if vectors is not None:
+            mean = vectors.mean(axis=0, keepdims=True)
+            whole_vector = (mean / max(float(np.linalg.norm(mean)), 1e-9)).astype(np.float32)
+        whole = self.fused([whole_text], whole_vector)[0]
+        best = per_passage.argmax(axis=0)
+        share = self.weights.best_passage
+        scores = share * per_passage.max(axis=0) + (1.0 - share) * whole
+        return self._matches(scores, best, texts, top_k)
+
+    def _matches(self, scores: Matrix, best: npt.NDArray[np.int64], texts: list[str], top_k: int) -> list[Match]:
+        order = np.argsort(-scores, kind="stable")[:top_k]
+        return [
+            Match(
+                requirement=self.ids[j],
+                score=round(float(1.0 / (1.0 + np.exp(-(scores[j] - 2.0)))), 4),  # z-score to 0..1, 0.5 at z=2
+                rank=rank,
+                method=self.method,
+                passage=int(best[j]),
+                matched_terms=self.matched_terms(j, texts[int(best[j])]),
+            )
+            for rank, j in enumerate(order, start=1)
+        ]
+
+    def matched_terms(self, column: int, text: str, limit: int = 6) -> tuple[str, ...]:
+        """The requirement's keywords found in the text, then shared content words: why it was suggested."""
+        words = set(tokens(text))
+        found = [k for k, parts in self._keywords[column] if parts and all(p in words for p in parts)]
+        lexical = set(tokens(lexical_text(self.requirements[column])))
+        shared = sorted(w for w in words & lexical if len(w) > 3 and not any(w in tokens(f) for f in found))
+        return tuple(dict.fromkeys([*found, *shared]))[:limit]
