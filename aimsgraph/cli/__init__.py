@@ -69,9 +69,9 @@ def main(ctx: click.Context, workspace_dir: Path | None) -> None:
 
 
 def _register() -> None:
-    from aimsgraph.cli import explorer, foundation
+    from aimsgraph.cli import answers, explorer, foundation
 
-    for module in (foundation, explorer):
+    for module in (foundation, explorer, answers):
         for command in module.COMMANDS:
             main.add_command(command)
 

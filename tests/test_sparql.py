@@ -1,0 +1,165 @@
+"""Saved queries on the demo organisation, the read-only guard, parameters and limits."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from rdflib import Literal
+
+from aimsgraph.errors import InputError
+from aimsgraph.sparql import bind_parameters, check_read_only, load_query, run_query, saved_queries
+from aimsgraph.workspace import Workspace
+from tests.conftest import run_cli
+
+AS_OF = "2026-11-23"
+
+
+def _rows(demo: Workspace, name: str, **params: str) -> list[dict[str, str]]:
+    query = load_query(name)
+    if any(p.name == "as_of" for p in query.parameters):
+        params = {"as_of": AS_OF, **params}
+    outcome = run_query(demo.store, query.text, bind_parameters(query, params))
+    return [
+        {k: "" if v is None else str(v) for k, v in zip(outcome.variables, row, strict=True)} for row in outcome.rows
+    ]
+
+
+def test_every_saved_query_has_a_description() -> None:
+    names = {q.name for q in saved_queries()}
+    assert {
+        "coverage-by-requirement",
+        "coverage-by-system",
+        "coverage-by-objective",
+        "requirements-without-evidence",
+        "stale-evidence",
+        "risk-evidence-chain",
+        "unused-documents",
+        "roles-by-system",
+        "reviews",
+    } <= names
+    assert all(q.description for q in saved_queries())
+
+
+def test_saved_queries_answer_on_the_demo(demo: Workspace) -> None:
+    by_req = {r["requirement"]: r for r in _rows(demo, "coverage-by-requirement")}
+    assert len(by_req) == 81
+    assert (by_req["A.7.5"]["evidence"], by_req["A.7.5"]["current"]) == ("1", "0")
+    assert by_req["A.5.5"]["excluded"] == "true" and by_req["A.2.2"]["excluded"] == "false"
+    assert by_req["A.8.4"]["operating"] == "0"
+    systems = {r["system"]: r for r in _rows(demo, "coverage-by-system")}
+    assert set(systems) == {"claimsight", "scrivo-intake", "halden-assist"}
+    objectives = {r["objective"]: r for r in _rows(demo, "coverage-by-objective")}
+    assert (objectives["A.4"]["applicable"], objectives["A.4"]["covered_controls"]) == ("5", "4")
+    assert (objectives["A.7"]["applicable"], objectives["A.7"]["covered_controls"]) == ("4", "3")
+    assert [r["requirement"] for r in _rows(demo, "requirements-without-evidence")] == ["6.3", "A.4.4"]
+    stale = [r["evidence"] for r in _rows(demo, "stale-evidence")]
+    assert stale == ["ia-scrivo-intake", "data-provenance-claimsight"]
+    assert [r["evidence"] for r in _rows(demo, "unused-documents")] == ["incident-log-2026"]
+
+
+def test_risk_chain_roles_and_reviews(demo: Workspace) -> None:
+    chain = _rows(demo, "risk-evidence-chain", risk="R-001")
+    assert {r["control"] for r in chain} == {"A.7.4", "A.5.4", "A.6.2.4"}
+    assert {"ia-claimsight", "vv-claimsight-v3.2", "model-card-claimsight"} <= {r["evidence"] for r in chain}
+    broken = _rows(demo, "risk-evidence-chain", risk="R-006")
+    assert len(broken) == 1 and broken[0]["control"] == ""
+    roles = {(r["system"], r["role"], r["person"]) for r in _rows(demo, "roles-by-system")}
+    assert ("claimsight", "AI producer", "tadeyemi") in roles and ("halden-assist", "AI customer", "") in roles
+    reviews = _rows(demo, "reviews")
+    assert len(reviews) == 38 and {"pnair", "dfitzgerald"} <= {r["reviewer"] for r in reviews}
+
+
+def test_stale_evidence_depends_on_as_of(demo: Workspace) -> None:
+    assert [r["evidence"] for r in _rows(demo, "stale-evidence", as_of="2026-07-01")] == ["ia-scrivo-intake"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("SELECT * WHERE {\n  ?s ?p }", "line 2, column"),
+        ("INSERT DATA { <urn:a> <urn:b> <urn:c> }", "updates"),
+        ("LOAD <http://example.org/data.ttl>", "updates"),
+        ("DROP ALL", "updates"),
+        ("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", "SERVICE"),
+        ("SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }", "FROM"),
+    ],
+)
+def test_guard_refuses_with_one_line(text: str, message: str) -> None:
+    with pytest.raises(InputError, match=message) as info:
+        check_read_only(text)
+    assert "\n" not in str(info.value)
+
+
+def test_guard_accepts_the_four_forms() -> None:
+    assert check_read_only("ASK { ?s ?p ?o }") == "ASK"
+    assert check_read_only("CONSTRUCT WHERE { ?s ?p ?o }") == "CONSTRUCT"
+    assert check_read_only("DESCRIBE <urn:aims:system:claimsight>") == "DESCRIBE"
+    assert check_read_only("SELECT * FROM <urn:aims:graph:org> WHERE { ?s ?p ?o }") == "SELECT"
+
+
+def test_row_limit_and_bad_parameters(demo: Workspace) -> None:
+    outcome = run_query(demo.store, "SELECT ?s WHERE { ?s ?p ?o }", row_limit=5)
+    assert len(outcome.rows) == 5 and outcome.truncated
+    with pytest.raises(InputError, match="needs a value for risk"):
+        bind_parameters(load_query("risk-evidence-chain"), {})
+    with pytest.raises(InputError, match="unknown saved query"):
+        load_query("no-such-query")
+    with pytest.raises(InputError, match="SELECT"):
+        run_query(demo.store, "SELECT ?s WHERE { ?s <urn:x> ?id }", {"id": Literal("a")})
+
+
+def test_time_limit(demo: Workspace) -> None:
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    with pytest.raises(InputError, match="time limit"):
+        run_query(demo.store, slow, timeout=0.2)
+
+
+def test_cli_query_formats(demo_dir: Path) -> None:
+    result = run_cli("-w", str(demo_dir), "query", "requirements-without-evidence", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["head"]["vars"] == ["requirement", "kind", "title"]
+    assert data["results"]["bindings"][0]["requirement"] == {"type": "literal", "value": "6.3"}
+    csv_out = run_cli("-w", str(demo_dir), "query", "stale-evidence", "-p", f"as_of={AS_OF}", "--format", "csv")
+    assert csv_out.stdout.splitlines()[0].startswith("evidence,title")
+    tsv = run_cli(
+        "-w",
+        str(demo_dir),
+        "query",
+        "--sparql",
+        "SELECT ?s WHERE { ?s a <https://w3id.org/aimsgraph/ns#AISystem> }",
+        "--format",
+        "tsv",
+    )
+    assert tsv.stdout.splitlines()[0] == "?s" and "<urn:aims:system:claimsight>" in tsv.stdout
+    iri = run_cli(
+        "-w",
+        str(demo_dir),
+        "query",
+        "--sparql",
+        "SELECT ?s ?id WHERE { ?s <https://w3id.org/aimsgraph/ns#id> ?id }",
+        "-p",
+        "s=<urn:aims:person:pnair>",
+    )
+    assert "pnair" in iri.stdout and "claimsight" not in iri.stdout
+    listing = run_cli("query", "--list")
+    assert "risk-evidence-chain" in listing.stdout and "risk" in listing.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["query", "--sparql", "SELECT * WHERE { ?s ?p"], "line 1"),
+        (["query", "--sparql", "DELETE WHERE { ?s ?p ?o }"], "read-only"),
+        (["query", "--sparql", "SELECT * WHERE { SERVICE <http://x.example/> { ?s ?p ?o } }"], "SERVICE"),
+        (["query", "nope"], "unknown saved query"),
+        (["query", "risk-evidence-chain"], "needs a value for risk"),
+        (["query", "reviews", "-p", "bad"], "name=value"),
+    ],
+)
+def test_cli_bad_input_is_one_line_exit_2(demo_dir: Path, args: list[str], message: str) -> None:
+    result = run_cli("-w", str(demo_dir), *args)
+    assert result.exit_code == 2
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
