@@ -59,6 +59,10 @@ class QueryOutcome:
     truncated: bool = False
 
 
+class QueryRefused(InputError):
+    """A query that parses but is not allowed: an update, SERVICE, or a remote FROM."""
+
+
 # ---------------------------------------------------------------- saved queries
 def _parse_header(name: str, text: str) -> SavedQuery:
     description, params = "", []
@@ -166,19 +170,19 @@ def check_read_only(text: str) -> str:
         parsed = parseQuery(text)
     except ParseException as exc:
         if _is_update(text):
-            raise InputError(
+            raise QueryRefused(
                 "updates (INSERT, DELETE, LOAD, CLEAR, DROP ...) are not allowed: queries are read-only"
             ) from None
         raise InputError(f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}") from None
     query = parsed[1]
     for node in _walk(parsed):
         if isinstance(node, CompValue) and node.name == "ServiceGraphPattern":
-            raise InputError("SERVICE is not allowed: queries may not reach other endpoints")
+            raise QueryRefused("SERVICE is not allowed: queries may not reach other endpoints")
     # CompValue.get has its own signature (no default argument), hence the explicit test.
     for clause in query["datasetClause"] if "datasetClause" in query else []:  # noqa: SIM401
         iri = clause["default"] if "default" in clause else clause["named"]
         if iri is not None and _REMOTE.match(str(iri)):
-            raise InputError(f"FROM <{iri}> is not allowed: only graphs of this store may be named")
+            raise QueryRefused(f"FROM <{iri}> is not allowed: only graphs of this store may be named")
     return FORMS[query.name]
 
 

@@ -82,4 +82,27 @@ def query(
         click.echo(f"aimsgraph: note: stopped at the row limit ({len(outcome.rows)} rows); use --row-limit", err=True)
 
 
-COMMANDS = [query]
+@click.command()
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to listen on (keep it local unless you mean it)."
+)
+@click.option("--port", type=int, default=7879, show_default=True, help="Port (0 picks a free one).")
+@click.option("--verbose", is_flag=True, help="Log every request.")
+@pass_context
+def serve(ctx: Context, host: str, port: int, verbose: bool) -> None:
+    """Serve the workspace as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql."""
+    from aimsgraph.endpoint import EndpointSettings, make_server
+
+    workspace = ctx.workspace()
+    settings = EndpointSettings(workspace.store, workspace.config.query_timeout, workspace.config.row_limit)
+    server = make_server(settings, host, port, verbose)
+    click.echo(f"SPARQL endpoint (read-only) at http://{host}:{server.server_address[1]}/sparql; Ctrl-C stops it.")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+COMMANDS = [query, serve]

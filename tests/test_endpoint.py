@@ -1,0 +1,102 @@
+"""The SPARQL 1.1 Protocol endpoint, driven over HTTP by a real client (SPARQLWrapper)."""
+
+from __future__ import annotations
+
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+from rdflib import Graph
+from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, QueryBadFormed, SPARQLWrapperException
+
+from aimsgraph.endpoint import EndpointSettings, SparqlServer, make_server
+from aimsgraph.workspace import Workspace
+
+SYSTEMS = (
+    "PREFIX aims: <https://w3id.org/aimsgraph/ns#> SELECT ?id WHERE { ?s a aims:AISystem ; aims:id ?id } ORDER BY ?id"
+)
+
+
+@pytest.fixture
+def endpoint(demo: Workspace) -> Iterator[str]:
+    server: SparqlServer = make_server(EndpointSettings(demo.store), "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
+    server.shutdown()
+    server.server_close()
+
+
+def _client(url: str, query: str, fmt: str, method: str = "GET") -> SPARQLWrapper:
+    client = SPARQLWrapper(url)
+    client.setQuery(query)
+    client.setReturnFormat(fmt)
+    client.setMethod(method)
+    return client
+
+
+def test_select_in_every_results_format(endpoint: str) -> None:
+    for method in ("GET", "POST"):
+        data = _client(endpoint, SYSTEMS, JSON, method).queryAndConvert()
+        assert [b["id"]["value"] for b in data["results"]["bindings"]] == [
+            "claimsight",
+            "halden-assist",
+            "scrivo-intake",
+        ]
+    xml = _client(endpoint, SYSTEMS, XML).query()
+    assert "sparql-results+xml" in xml.info()["content-type"]
+    assert "claimsight" in xml.convert().toxml()
+    csv_text = _client(endpoint, SYSTEMS, CSV).queryAndConvert().decode()
+    assert csv_text.splitlines()[0] == "id" and "claimsight" in csv_text
+    tsv_text = _client(endpoint, SYSTEMS, TSV).queryAndConvert().decode()
+    assert tsv_text.splitlines()[0] == "?id" and '"claimsight"' in tsv_text
+
+
+def test_ask_construct_and_jsonld(endpoint: str) -> None:
+    assert _client(endpoint, "ASK { ?s a <https://w3id.org/aimsgraph/ns#Risk> }", JSON).queryAndConvert()["boolean"]
+    construct = 'CONSTRUCT { ?s a ?c } WHERE { ?s a ?c ; <https://w3id.org/aimsgraph/ns#id> "claimsight" }'
+    turtle = _client(endpoint, construct, TURTLE).queryAndConvert()
+    assert len(Graph().parse(data=turtle, format="turtle")) == 1
+    request = urllib.request.Request(
+        endpoint,
+        data=construct.encode(),
+        headers={"Content-Type": "application/sparql-query", "Accept": "application/ld+json"},
+    )
+    with urllib.request.urlopen(request) as response:
+        assert response.headers["Content-Type"].startswith("application/ld+json")
+        assert len(Graph().parse(data=response.read(), format="json-ld")) == 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+        "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+    ],
+)
+def test_updates_and_service_are_refused(endpoint: str, query: str) -> None:
+    client = _client(endpoint, query, JSON, "POST")
+    with pytest.raises((SPARQLWrapperException, urllib.error.HTTPError)) as info:
+        client.queryAndConvert()
+    assert not isinstance(info.value, EndPointInternalError)
+    request = urllib.request.Request(
+        endpoint, data=query.encode(), headers={"Content-Type": "application/sparql-query"}
+    )
+    with pytest.raises(urllib.error.HTTPError) as http:
+        urllib.request.urlopen(request)
+    assert http.value.code == 403 and b"not allowed" in http.value.read()
+
+
+def test_update_operation_and_syntax_error(endpoint: str, demo: Workspace) -> None:
+    request = urllib.request.Request(
+        endpoint, data=b"update=DROP+ALL", headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    with pytest.raises(urllib.error.HTTPError) as http:
+        urllib.request.urlopen(request)
+    assert http.value.code == 403
+    assert demo.store.count() > 0
+    with pytest.raises(QueryBadFormed):
+        _client(endpoint, "SELECT * WHERE { ?s ?p", JSON).queryAndConvert()
