@@ -131,14 +131,14 @@ def _ref(row: Row, as_of: date) -> EvidenceRef | None:
     day = as_of.isoformat()
     if decided is not None and str(decided)[:10] > day:
         return None
-    if issued is not None and str(issued)[:10] > day:
+    if issued is not None and str(issued) > day:
         return None
     return EvidenceRef(
         evidence=str(docid) if docid is not None else local_id(str(doc)),
         title=str(title) if title is not None else local_id(str(doc)),
         nature="operating" if op is not None else "design",
         method="reviewed" if method is not None and str(method).endswith("Reviewed") else "manual",
-        current=due is None or str(due)[:10] >= day,
+        current=due is None or str(due) >= day,
         passage=_text(passage),
         reviewer=local_id(str(reviewer)) if reviewer is not None else None,
         decided=_text(decided),
@@ -165,7 +165,7 @@ def _rollup(statuses: list[Status]) -> Status:
     return "covered"
 
 
-def _link_refs(store: Store, as_of: date) -> dict[tuple[str, str | None], set[EvidenceRef]]:
+def link_refs(store: Store, as_of: date) -> dict[tuple[str, str | None], set[EvidenceRef]]:
     """Accepted links existing on `as_of`, by (requirement id, system id or None for org-wide links)."""
     refs: dict[tuple[str, str | None], set[EvidenceRef]] = defaultdict(set)
     for row in rows(store, LINKS_QUERY):
@@ -186,7 +186,7 @@ def coverage_matrix(store: Store, as_of: date | None = None) -> CoverageMatrix:
     day = as_of or date.today()
     requirements = list(load_requirements())
     systems = sorted(str(row[0]) for row in rows(store, SYSTEMS_QUERY))
-    refs, excluded = _link_refs(store, day), excluded_controls(store)
+    refs, excluded = link_refs(store, day), excluded_controls(store)
     matrix = CoverageMatrix(day, requirements, systems)
     children = _children(requirements)
     by_requirement: dict[str, set[EvidenceRef]] = defaultdict(set)

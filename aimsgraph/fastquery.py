@@ -19,10 +19,10 @@ def rows(store: Store, sparql: str, bindings: Mapping[str, URIRef] | None = None
     inner = store.oxigraph
     if inner is None:  # a remote store: the ordinary path
         return [tuple(None if v is None else str(v) for v in row) for row in store.select(sparql, bindings)]
-    subst: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
-        ox.Variable(k): ox.NamedNode(str(v)) for k, v in (bindings or {}).items()
-    }
-    result = inner.query(PROLOGUE + sparql, use_default_graph_as_union=True, substitutions=subst)
+    # pyoxigraph substitutes only projected variables, so bindings become a VALUES block of checked IRIs
+    values = "".join(f" VALUES ?{k} {{ {ox.NamedNode(str(v))} }}" for k, v in (bindings or {}).items())
+    where = sparql.index("{") + 1
+    result = inner.query(PROLOGUE + sparql[:where] + values + sparql[where:], use_default_graph_as_union=True)
     assert isinstance(result, ox.QuerySolutions)
     names = [v.value for v in result.variables]
     return [tuple(None if s[n] is None else s[n].value for n in names) for s in result]

@@ -1,0 +1,143 @@
+"""Typed validation findings: what is wrong, about which workspace id, which requirement and system, and the fix.
+
+Both engines (pyshacl and the fast set-wise one) produce hits (shape, focus node, value); `make_findings` turns
+hits into Findings the same way for both, so their outputs compare exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF
+
+from aimsgraph.fastquery import rows
+from aimsgraph.namespaces import AIMS, ISO, local_id
+from aimsgraph.store import Store
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
+JSON_FIELDS = ("severity", "rule", "focus", "requirement", "system", "message", "fix")
+Hit = tuple[str, str, str | None]  # shape IRI, focus IRI, value IRI or None
+
+FOCUS_QUERY = """
+SELECT ?id ?label ?title ?control ?system WHERE {
+  OPTIONAL { ?focus aims:id ?id }
+  OPTIONAL { ?focus rdfs:label ?label }
+  OPTIONAL { ?focus dcterms:title ?title }
+  OPTIONAL { ?focus aims:control ?control FILTER NOT EXISTS { ?focus a aims:RiskTreatment } }
+  OPTIONAL { ?focus aims:system ?system }
+} LIMIT 1
+"""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One gap: severity (violation|warning|info), rule id, the workspace id it is about, and what to do."""
+
+    severity: str
+    rule: str
+    focus: str
+    requirement: str | None
+    system: str | None
+    message: str
+    fix: str
+    shape: str
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON contract's fields."""
+        data = asdict(self)
+        return {k: data[k] for k in JSON_FIELDS}
+
+
+@dataclass
+class ValidationReport:
+    """The findings of one validation run at one as-of date."""
+
+    as_of: date
+    findings: list[Finding]
+
+    @property
+    def conforms(self) -> bool:
+        """True when no finding is a violation."""
+        return not any(f.severity == "violation" for f in self.findings)
+
+    def to_json(self) -> dict[str, Any]:
+        """`{"conforms": bool, "findings": [...]}`, the JSON contract of `aimsgraph validate`."""
+        return {"conforms": self.conforms, "findings": [f.to_json() for f in self.findings]}
+
+    def counts(self) -> dict[str, int]:
+        """Number of findings per severity."""
+        return {s: sum(1 for f in self.findings if f.severity == s) for s in ("violation", "warning", "info")}
+
+
+@dataclass(frozen=True)
+class ShapeInfo:
+    """What a shape says about its findings: rule id, severity, message template, fix."""
+
+    rule: str
+    severity: str
+    message: str
+    fix: str
+
+
+def shape_info(shapes: Graph, shape: URIRef) -> ShapeInfo:
+    """Rule, severity, message and remediation of a shape (falling back to what SHACL itself says)."""
+    rule = shapes.value(shape, AIMS.rule) or Literal(local_id(str(shape)).rsplit("#", 1)[-1].rsplit("/", 1)[-1])
+    severity = shapes.value(shape, SH.severity)
+    return ShapeInfo(
+        rule=str(rule),
+        severity=SEVERITIES.get(severity, "violation") if isinstance(severity, URIRef) else "violation",
+        message=str(shapes.value(shape, SH.message) or ""),
+        fix=str(shapes.value(shape, AIMS.remediation) or ""),
+    )
+
+
+def rule_shapes(shapes: Graph) -> dict[str, URIRef]:
+    """Our rule id -> the shape carrying it (the one a finding reports as its source)."""
+    found: dict[str, URIRef] = {}
+    for shape, rule in shapes.subject_objects(AIMS.rule):
+        if isinstance(shape, URIRef) and (shapes.value(shape, SH.path) or (shape, RDF.type, SH.NodeShape) in shapes):
+            found.setdefault(str(rule), shape)
+    return found
+
+
+def _describe(store: Store, node: str) -> dict[str, str | None]:
+    row = rows(store, FOCUS_QUERY, {"focus": URIRef(node)})
+    ident, label, title, control, system = row[0] if row else (None,) * 5
+    return {
+        "id": ident or local_id(node),
+        "label": label or title,
+        "control": local_id(control) if control else None,
+        "system": local_id(system) if system else None,
+    }
+
+
+def _labelled(description: dict[str, str | None]) -> str:
+    ident, label = description["id"] or "", description["label"]
+    return f"{ident} ({label})" if label and label != ident else ident
+
+
+def make_findings(
+    store: Store, shapes: Graph, hits: set[Hit], message_hint: dict[Hit, str] | None = None
+) -> list[Finding]:
+    """Findings for engine hits, sorted by severity, rule and focus; duplicates collapse."""
+    cache: dict[str, dict[str, str | None]] = {}
+    infos: dict[str, ShapeInfo] = {}
+    out: set[Finding] = set()
+    for hit in hits:
+        shape, focus, value = hit
+        info = infos.setdefault(shape, shape_info(shapes, URIRef(shape)))
+        desc = cache.setdefault(focus, _describe(store, focus))
+        requirement = local_id(focus) if focus.startswith(str(ISO)) else desc["control"]
+        if value is not None and value.startswith(str(ISO)):
+            requirement = local_id(value)
+        system = local_id(focus) if focus.startswith("urn:aims:system:") else desc["system"]
+        template = info.message or (message_hint or {}).get(hit, "")
+        message = template.replace("{label}", _labelled(desc)).replace("{id}", desc["id"] or "")
+        message = message.replace("{value}", local_id(value) if value else "")
+        out.add(Finding(info.severity, info.rule, desc["id"] or focus, requirement, system, message, info.fix, shape))
+    order = {"violation": 0, "warning": 1, "info": 2}
+    return sorted(out, key=lambda f: (order[f.severity], f.rule, f.focus, f.requirement or "", f.system or ""))
