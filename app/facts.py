@@ -59,6 +59,12 @@ SELECT ?node ?p ?s ?sid ?slabel WHERE {
   OPTIONAL { ?s aims:id ?sid } OPTIONAL { ?s rdfs:label ?slabel } OPTIONAL { ?s dcterms:title ?slabel }
 } LIMIT 400
 """
+HISTORY = """
+SELECT ?run ?ended ?violations ?warnings (SUM(?covered) AS ?c) (SUM(?required) AS ?r) WHERE {
+  ?run a aims:ValidationRun ; prov:endedAtTime ?ended ; aims:violationCount ?violations ; aims:warningCount ?warnings .
+  OPTIONAL { ?run aims:coverage ?figure . ?figure aims:coveredCount ?covered ; aims:requiredCount ?required }
+} GROUP BY ?run ?ended ?violations ?warnings ORDER BY ?ended
+"""
 NODE_LABEL = (
     "SELECT ?node ?id ?label WHERE { OPTIONAL { ?node aims:id ?id } OPTIONAL { ?node rdfs:label ?label } } LIMIT 1"
 )
@@ -153,8 +159,26 @@ def neighbours(store: Store, iri: str, limit: int) -> list[tuple[str, str, str, 
         if isinstance(s, URIRef):
             found.setdefault(("in", _predicate(str(p)), str(s)), _label(str(s), sid, slabel))
     edges = [(d, p, n, label) for (d, p, n), label in found.items() if not p.startswith(("type", "inScheme"))]
+    # Facts first (risks, documents, people, roles); qualified evidence links after them.
+    edges.sort(key=lambda e: e[2].startswith("urn:aims:link:"))
     return edges[:limit]
 
 
 def _predicate(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def history(store: Store) -> list[dict[str, Any]]:
+    """Recorded validation runs, oldest first: when, violations, warnings, coverage %."""
+    rows = []
+    for _, ended, violations, warnings, covered, required in store.select(HISTORY):
+        share = 100 * int(covered) / int(required) if covered is not None and int(required or 0) else None
+        rows.append(
+            {
+                "run": str(ended)[:19].replace("T", " "),
+                "violations": int(violations),
+                "warnings": int(warnings),
+                "coverage %": share,
+            }
+        )
+    return rows

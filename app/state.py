@@ -137,15 +137,14 @@ def report(root: str) -> Any | None:
 
 @st.cache_data(show_spinner=False)
 def suggestions(root: str) -> list[Any] | None:
-    pending = optional("aimsgraph.review", "pending_suggestions")
+    pending = optional("aimsgraph.suggestions", "pending_suggestions")
     return list(pending(_open(root).store)) if pending else None
 
 
 @st.cache_data(show_spinner=False)
 def history(root: str) -> list[dict[str, Any]]:
-    """Recorded validation runs, oldest first (aimsgraph.history, when present)."""
-    runs = optional("aimsgraph.validation", "validation_history")
-    return list(runs(_open(root).store)) if runs else []
+    """Recorded validation runs, oldest first (the history graph that validate_workspace(record=True) fills)."""
+    return facts.history(_open(root).store)
 
 
 def flash(message: str | None = None) -> str | None:

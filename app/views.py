@@ -5,12 +5,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from aimsgraph.errors import AimsError
 
-STATUS_ICON = {"covered": "🟢", "stale": "🟠", "design-only": "🟡", "missing": "🔴", "excluded": "⚪"}
-SEVERITY_ICON = {"violation": "🔴", "warning": "🟠", "info": "🔵"}
+# Colours, not emoji: headless browsers and many office machines have no emoji font.
+COLOURS = {
+    "covered": "#d4edda",
+    "stale": "#ffe5b4",
+    "design-only": "#fff3bf",
+    "missing": "#f8d7da",
+    "excluded": "#e9ecef",
+    "violation": "#f8d7da",
+    "warning": "#ffe5b4",
+    "info": "#d6eaf8",
+}
 
 
 @contextmanager
@@ -31,3 +42,8 @@ def group_of(requirement_id: str) -> str:
     """The group a requirement is summarised under: its top clause (4..10) or its Annex A objective."""
     parts = requirement_id.split(".")
     return ".".join(parts[:2]) if parts[0] == "A" else parts[0]
+
+
+def coloured(frame: pd.DataFrame, *columns: str) -> Styler:
+    """The frame with status/severity cells shaded by their value."""
+    return frame.style.map(lambda v: f"background-color: {COLOURS.get(str(v), 'transparent')}", subset=list(columns))

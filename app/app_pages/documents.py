@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -45,8 +46,11 @@ def store_upload(data: bytes, name: str) -> Path | None:
 def run_ingest(paths: list[Path] | None) -> None:
     bar = st.progress(0.0, text="Reading documents…")
 
-    def progress(done: int, total: int, *_: object) -> None:
-        bar.progress(min(done / max(total, 1), 1.0), text=f"Read {done} of {total}")
+    def progress(files: list[Path]) -> Iterator[Path]:
+        for done, path in enumerate(files):
+            bar.progress(done / max(len(files), 1), text=f"Reading {path.name} ({done + 1} of {len(files)})")
+            yield path
+        bar.progress(1.0, text="Done")
 
     with views.guarded("Ingest"):
         result = ingest(workspace, paths, progress=progress)
@@ -75,6 +79,6 @@ elif cols[1].button("Ingest all", key="doc_ingest_all"):
 
 docs = state.documents(root)
 if docs:
-    st.dataframe(pd.DataFrame(docs), hide_index=True, use_container_width=True)
+    st.dataframe(pd.DataFrame(docs), hide_index=True, width="stretch")
 else:
     st.info("No documents yet: list them in org/evidence.yaml or upload them here.")

@@ -19,7 +19,7 @@ if not report.findings:
 rows = pd.DataFrame(
     [
         {
-            "severity": f"{views.SEVERITY_ICON.get(f.severity, '')} {f.severity}",
+            "severity": f.severity,
             "rule": f.rule,
             "focus": f.focus,
             "requirement": state.label(f.requirement) if f.requirement else "",
@@ -42,9 +42,9 @@ for column, chosen in filters.items():
         rows = rows[rows[column].isin(chosen)]
 st.caption(f"{len(rows)} of {len(report.findings)} findings")
 st.dataframe(
-    rows,
+    views.coloured(rows, "severity"),
     hide_index=True,
-    use_container_width=True,
+    width="stretch",
     height=600,
     column_config={
         "message": st.column_config.TextColumn(width="large"),

@@ -7,7 +7,7 @@ from aimsgraph.app import state
 
 from aimsgraph.namespaces import org_iri, requirement_iri
 
-MAX_EDGES = 40  # never draw everything: a large graph stays readable and fast
+MAX_EDGES = 24  # never draw everything: a large graph stays readable and fast
 
 root = state.root()
 st.title("Graph")
@@ -29,10 +29,12 @@ if st.session_state.get("graph_start_seen") != start:
     st.session_state["graph_start_seen"] = start
 expanded: list[str] = st.session_state[state.GRAPH_FOCUS]
 
-dot = [
-    'digraph G { rankdir=LR; bgcolor="transparent"; node [shape=box, style="rounded,filled", '
-    'fillcolor="#eef3f8", color="#1f5f8b", fontname="Helvetica", fontsize=10]; edge [fontsize=8, color="#888888"];'
-]
+STYLE = (
+    'layout=twopi; overlap=false; ranksep=1.6; bgcolor="transparent"; '
+    'node [shape=box, style="rounded,filled", fillcolor="#eef3f8", color="#1f5f8b", fontname="Helvetica", '
+    'fontsize=12]; edge [fontsize=9, color="#888888"];'
+)
+dot = ["digraph G {", STYLE]
 labels: dict[str, str] = {}
 drawn = 0
 for node in expanded:
@@ -46,7 +48,7 @@ for node, text in labels.items():
     fill = ', fillcolor="#ffd580"' if node in expanded else ""
     dot.append(f'"{node}" [label="{text[:48].replace(chr(34), "")}"{fill}];')
 dot.append("}")
-st.graphviz_chart("\n".join(dot), use_container_width=True)
+st.graphviz_chart("\n".join(dot), width="stretch")
 st.caption(f"{len(labels)} nodes, {drawn} edges (at most {MAX_EDGES} per expanded node).")
 
 others = {n: t for n, t in labels.items() if n not in expanded}

@@ -33,8 +33,8 @@ def _heatmap_rows(matrix: Any) -> list[dict[str, Any]]:
 
 covered = required = 0
 if matrix is not None:
-    cells = [c for c in matrix.cells.values() if c.system is None and c.status != "excluded"]
-    covered, required = sum(c.status == "covered" for c in cells), len(cells)
+    groups = matrix.group_summary()
+    covered, required = sum(g.covered for g in groups), sum(g.required for g in groups)
 severities = Counter(f.severity for f in report.findings) if report is not None else Counter()
 pending = state.suggestions(root)
 
@@ -62,7 +62,7 @@ with left:
             alt.Chart(long)
             .mark_bar()
             .encode(
-                y=alt.Y("group:N", sort=None, title=None),
+                y=alt.Y("group:N", sort=None, title=None, axis=alt.Axis(labelLimit=260)),
                 x=alt.X("requirements:Q", stack="zero"),
                 color=alt.Color(
                     "status:N", scale=alt.Scale(domain=["covered", "missing"], range=["#2e8b57", "#d9534f"])
@@ -70,7 +70,7 @@ with left:
                 tooltip=["group", "status", "requirements"],
             )
         )
-        st.altair_chart(chart, use_container_width=True)
+        st.altair_chart(chart, width="stretch")
 with right:
     st.subheader("Findings by severity")
     if report is None:
@@ -90,11 +90,12 @@ with right:
                 ),
             )
         )
-        st.altair_chart(chart, use_container_width=True)
+        st.altair_chart(chart, width="stretch")
     st.subheader("Trend across validation runs")
     runs = state.history(root)
     if runs:
-        st.line_chart(pd.DataFrame(runs).set_index(next(iter(runs[0]))))
+        frame = pd.DataFrame(runs).set_index("run")
+        st.line_chart(frame[["coverage %", "violations", "warnings"]], height=220)
     else:
         st.caption("No validation runs recorded yet: `aimsgraph validate` (or the sidebar button) records one.")
 
@@ -103,14 +104,17 @@ if matrix is None:
     views.not_available("Coverage")
 else:
     frame = pd.DataFrame(_heatmap_rows(matrix))
+    order = [state.label(g.group) for g in matrix.group_summary()]
+    columns = ["organisation", *matrix.systems]
     heat = (
         alt.Chart(frame)
         .mark_rect()
         .encode(
-            x=alt.X("system:N", title=None, axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("group:N", sort=None, title=None),
+            x=alt.X("system:N", title=None, sort=columns, axis=alt.Axis(labelAngle=0, orient="top")),
+            y=alt.Y("group:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
             color=alt.Color("covered %:Q", scale=alt.Scale(scheme="redyellowgreen", domain=[0, 100])),
             tooltip=["group", "system", "covered", "required", "covered %"],
         )
+        .properties(height=24 * len(order))
     )
-    st.altair_chart(heat, use_container_width=True)
+    st.altair_chart(heat, width="stretch")

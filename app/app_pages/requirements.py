@@ -16,7 +16,7 @@ def _status(requirement_id: str) -> str:
     if matrix is None:
         return ""
     cell = matrix.cells.get((requirement_id, None))
-    return f"{views.STATUS_ICON.get(cell.status, '')} {cell.status}" if cell else ""
+    return cell.status if cell else ""
 
 
 depth = {r.id: r.id.count(".") - (1 if r.id.startswith("A.") else 0) for r in requirements}
@@ -32,7 +32,9 @@ kinds = st.segmented_control(
 )
 left, right = st.columns([2, 3])
 with left:
-    st.dataframe(tree[tree["kind"].isin(kinds or [])], hide_index=True, use_container_width=True, height=620)
+    st.dataframe(
+        views.coloured(tree[tree["kind"].isin(kinds or [])], "status"), hide_index=True, width="stretch", height=620
+    )
 with right:
     ids = [r.id for r in requirements]
     chosen = st.selectbox(
@@ -73,7 +75,7 @@ with right:
                     ]
                 ),
                 hide_index=True,
-                use_container_width=True,
+                width="stretch",
             )
         else:
             st.caption("No evidence linked yet.")
@@ -89,7 +91,7 @@ with right:
                 [{"document": s.document, "score": round(s.score, 3), "passage": s.passage_text[:160]} for s in mine]
             ),
             hide_index=True,
-            use_container_width=True,
+            width="stretch",
         )
     else:
         st.caption("No pending suggestions for this requirement.")
@@ -101,9 +103,7 @@ with right:
     else:
         found = [f for f in report.findings if f.requirement == chosen]
         for f in found:
-            st.markdown(
-                f"{views.SEVERITY_ICON.get(f.severity, '')} **{f.rule}** ({f.focus}): {f.message}  \n_Fix:_ {f.fix}"
-            )
+            st.markdown(f"**{f.severity}** · **{f.rule}** ({f.focus}): {f.message}  \n_Fix:_ {f.fix}")
         if not found:
             st.caption("No findings for this requirement.")
 
@@ -113,7 +113,7 @@ with right:
         st.dataframe(
             pd.DataFrame(relying)[["id", "title", "system", "score", "treatment"]],
             hide_index=True,
-            use_container_width=True,
+            width="stretch",
         )
     else:
         st.caption("No risk treatment names this requirement.")

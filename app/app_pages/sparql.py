@@ -72,5 +72,5 @@ if st.button("Run", type="primary", key="sparql_run") and text:
         )
         frame = pd.DataFrame(rows, columns=outcome.variables)
         st.caption(f"{len(frame)} rows" + (" (row limit reached)" if outcome.truncated else ""))
-        st.dataframe(frame, hide_index=True, use_container_width=True)
+        st.dataframe(frame, hide_index=True, width="stretch")
         st.download_button("Download CSV", frame.to_csv(index=False), "result.csv", "text/csv", key="sparql_dl")

@@ -16,7 +16,7 @@ if message := state.flash():
 pending = state.suggestions(root)
 accept = state.optional("aimsgraph.review", "accept_suggestions")
 reject = state.optional("aimsgraph.review", "reject_suggestions")
-suggest = state.optional("aimsgraph.ranking", "suggest_for_workspace")
+suggest = state.optional("aimsgraph.suggestions", "suggest_for_workspace")
 if pending is None or accept is None or reject is None:
     views.not_available("Evidence review")
     st.stop()

@@ -14,7 +14,7 @@ if not systems:
     st.info("No AI systems in the inventory yet: add them to org/ai_systems.yaml and run `aimsgraph load`.")
     st.stop()
 
-st.dataframe(pd.DataFrame(systems), hide_index=True, use_container_width=True)
+st.dataframe(pd.DataFrame(systems), hide_index=True, width="stretch")
 names = {s["id"]: f"{s['id']} — {s['name']}" for s in systems}
 chosen = st.selectbox("AI system", list(names), format_func=names.__getitem__, key="system_choice")
 
@@ -36,11 +36,11 @@ with left:
             tooltip=["likelihood", "impact", "ids"],
         )
         text = base.mark_text(fontSize=14).encode(text=alt.Text("ids:N"))
-        st.altair_chart(cells + text, use_container_width=True)
+        st.altair_chart(cells + text, width="stretch")
         st.dataframe(
             frame[["id", "title", "likelihood", "impact", "score", "treatment", "controls"]],
             hide_index=True,
-            use_container_width=True,
+            width="stretch",
         )
 with right:
     st.subheader("Coverage of this system")
@@ -49,11 +49,11 @@ with right:
         views.not_available("Coverage")
     else:
         rows = [
-            {"requirement": state.label(r.id), "status": f"{views.STATUS_ICON.get(c.status, '')} {c.status}"}
+            {"requirement": state.label(r.id), "status": c.status}
             for r in matrix.requirements
             if (c := matrix.cells.get((r.id, chosen))) is not None
         ]
         if rows:
-            st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True, height=420)
+            st.dataframe(views.coloured(pd.DataFrame(rows), "status"), hide_index=True, width="stretch", height=420)
         else:
             st.caption("No system-level requirements apply to this system.")
