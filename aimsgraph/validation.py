@@ -41,6 +41,8 @@ def our_shapes() -> Graph:
 
 def load_extra_shapes(path: Path) -> Graph:
     """A user's shapes file, checked to be readable Turtle that declares SHACL shapes."""
+    if not path.is_file():
+        raise InputError("no such shapes file", source=str(path))
     graph = Graph()
     try:
         graph.parse(path, format="turtle")

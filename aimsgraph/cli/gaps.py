@@ -1,0 +1,134 @@
+"""The validate command: find the gaps, grouped for an analyst; exit 0 none, 1 violations, 2 bad input."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+import click
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF
+
+from aimsgraph.catalog import requirements_by_id
+from aimsgraph.cli import EXIT_GAPS, EXIT_OK, Context, pass_context
+from aimsgraph.cli.output import output_options, write_output
+from aimsgraph.errors import InputError
+from aimsgraph.findings import JSON_FIELDS, SH, Finding, ValidationReport
+from aimsgraph.namespaces import AIMS
+from aimsgraph.validation import validate_workspace
+
+
+def _as_of(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"'{value}' is not a date; use YYYY-MM-DD", field="--as-of") from None
+
+
+def _block(title: str, findings: list[Finding]) -> list[str]:
+    lines = [title]
+    for f in findings:
+        lines.append(f"  [{f.severity.upper()}] {f.message}")
+        lines.append(f"      fix: {f.fix}" if f.fix else "")
+    return [line for line in lines if line] + [""]
+
+
+def render_text(report: ValidationReport, system_names: dict[str, str]) -> str:
+    """Findings grouped by requirement, then by AI system, then the rest, with titles."""
+    reqs = requirements_by_id()
+    counts = report.counts()
+    out = [
+        f"Gaps as of {report.as_of.isoformat()}: {counts['violation']} violations, {counts['warning']} warnings, "
+        f"{counts['info']} notes. " + ("Conforms." if report.conforms else "Does not conform."),
+        "",
+    ]
+    by_req: dict[str, list[Finding]] = defaultdict(list)
+    by_sys: dict[str, list[Finding]] = defaultdict(list)
+    other: list[Finding] = []
+    for f in report.findings:
+        (by_req[f.requirement] if f.requirement else by_sys[f.system] if f.system else other).append(f)
+    if by_req:
+        out += ["== By requirement ==", ""]
+        order = {r: i for i, r in enumerate(reqs)}
+        for rid in sorted(by_req, key=lambda r: order.get(r, 10**6)):
+            out += _block(f"{rid} {reqs[rid].title}" if rid in reqs else rid, by_req[rid])
+    if by_sys:
+        out += ["== By AI system ==", ""]
+        for sid in sorted(by_sys):
+            out += _block(f"{sid} ({system_names.get(sid, sid)})", by_sys[sid])
+    if other:
+        out += ["== Documents and other records ==", "", *_block("Evidence register", other)]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def render_csv(report: ValidationReport) -> str:
+    """One row per finding, the JSON contract's columns."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(JSON_FIELDS), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({k: v if v is not None else "" for k, v in f.to_json().items()} for f in report.findings)
+    return buffer.getvalue()
+
+
+def render_ttl(report: ValidationReport) -> str:
+    """A SHACL validation report in Turtle, with our rule, ids and fix on each result."""
+    graph = Graph()
+    graph.bind("sh", SH)
+    graph.bind("aims", str(AIMS._NS))
+    root = URIRef("urn:aims:validation-report")
+    graph.add((root, RDF.type, SH.ValidationReport))
+    graph.add((root, SH.conforms, Literal(report.conforms)))
+    for i, f in enumerate(report.findings):
+        node = URIRef(f"urn:aims:validation-report:{i + 1}")
+        graph.add((root, SH.result, node))
+        graph.add((node, RDF.type, SH.ValidationResult))
+        graph.add((node, SH.resultSeverity, SH[f.severity.capitalize()]))
+        graph.add((node, SH.sourceShape, URIRef(f.shape)))
+        graph.add((node, SH.resultMessage, Literal(f.message)))
+        for prop, value in (("rule", f.rule), ("id", f.focus), ("remediation", f.fix)):
+            graph.add((node, URIRef(str(AIMS._NS) + prop), Literal(value)))
+    return graph.serialize(format="turtle")
+
+
+@click.command()
+@output_options("text", "json", "csv", "ttl", default="text")
+@click.option("--as-of", "as_of", metavar="DATE", help="Judge coverage on this date (YYYY-MM-DD; default today).")
+@click.option(
+    "--shapes",
+    "extra",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Extra SHACL shapes (Turtle), run through pyshacl.",
+)
+@click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True)
+@pass_context
+def validate(
+    ctx: Context, fmt: str, output: Path | None, as_of: str | None, extra: tuple[Path, ...], engine: str
+) -> None:
+    """Find the gaps: missing or stale evidence, SoA, systems, risks, documents. Exit 1 when violations exist."""
+    day = _as_of(as_of)
+    workspace = ctx.workspace()
+    report = validate_workspace(
+        workspace, day, list(extra), record=True, engine="pyshacl" if engine == "pyshacl" else "fast"
+    )
+    if fmt == "json":
+        text = json.dumps(report.to_json(), indent=2) + "\n"
+    elif fmt == "csv":
+        text = render_csv(report)
+    elif fmt == "ttl":
+        text = render_ttl(report)
+    else:
+        names = {str(r[0]): str(r[1]) for r in workspace.store.select(SYSTEM_NAMES)}
+        text = render_text(report, names)
+    write_output(text, output)
+    click.get_current_context().exit(EXIT_OK if report.conforms else EXIT_GAPS)
+
+
+SYSTEM_NAMES = "SELECT ?id ?name WHERE { ?s a aims:AISystem ; aims:id ?id ; rdfs:label ?name }"
+COMMANDS = [validate]
