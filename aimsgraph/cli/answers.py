@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -11,6 +14,9 @@ from aimsgraph.cli.output import render_rows, write_output
 from aimsgraph.errors import InputError
 from aimsgraph.sparql import SavedQuery, bind_parameters, load_query, parse_parameters, run_query, saved_queries
 from aimsgraph.sparql_results import display_rows, dumps_json, graph_text, results_delimited
+
+if TYPE_CHECKING:
+    from aimsgraph.exports import AuditPack
 
 
 def _render(outcome_fmt: str, outcome: object) -> str:
@@ -82,6 +88,71 @@ def query(
         click.echo(f"aimsgraph: note: stopped at the row limit ({len(outcome.rows)} rows); use --row-limit", err=True)
 
 
+EXPORT_FORMATS = {
+    "coverage": ("csv", "json", "markdown", "html", "xlsx"),
+    "soa": ("csv", "json", "markdown", "xlsx"),
+    "graph": ("trig", "nquads", "turtle", "json-ld"),
+    "oscal": ("json",),
+}
+SUFFIXES = {".csv": "csv", ".json": "json", ".md": "markdown", ".html": "html", ".xlsx": "xlsx", ".trig": "trig",
+            ".nq": "nquads", ".ttl": "turtle", ".jsonld": "json-ld"}  # fmt: skip
+
+
+def _export_format(kind: str, fmt: str | None, output: Path | None) -> str:
+    chosen = fmt or (SUFFIXES.get(output.suffix.lower()) if output else None) or EXPORT_FORMATS[kind][0]
+    if chosen not in EXPORT_FORMATS[kind]:
+        raise InputError(f"export {kind} has no format '{chosen}'; choose one of {', '.join(EXPORT_FORMATS[kind])}")
+    if chosen == "xlsx" and output is None:
+        raise InputError("an XLSX export needs -o FILE.xlsx")
+    if output is not None and not (output.parent if str(output.parent) else Path(".")).is_dir():
+        raise InputError("folder does not exist", source=str(output.parent))
+    return chosen
+
+
+@click.command()
+@click.argument("kind", type=click.Choice(list(EXPORT_FORMATS)))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
+@click.option("--format", "fmt", help="coverage: csv|json|markdown|html|xlsx; soa: csv|json|markdown|xlsx; "
+              "graph: trig|nquads|turtle|json-ld; oscal: json (default: from the -o suffix).")  # fmt: skip
+@click.option("--graph", "graph_name", help="graph: only this named graph (catalog, org, documents, ...).")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Coverage on this date (default today).")
+@pass_context
+def export(
+    ctx: Context, kind: str, output: Path | None, fmt: str | None, graph_name: str | None, as_of: datetime | None
+) -> None:
+    """Export KIND: coverage (matrix + SoA + findings + evidence register), soa, graph, or oscal.
+
+    Files are written whole or not at all (a temporary file, then a rename).
+    """
+    from aimsgraph.exports import audit_pack, graph_export
+
+    chosen = _export_format(kind, fmt, output)
+    workspace = ctx.workspace()
+    if kind == "graph":
+        return write_output(graph_export(workspace.store, chosen, graph_name), output)
+    pack = audit_pack(workspace, as_of.date() if as_of else None, with_findings=kind != "soa")
+    write_output(_audit_file(kind, chosen, pack, workspace.config.name), output)
+
+
+def _audit_file(kind: str, fmt: str, pack: AuditPack, name: str) -> str | bytes:
+    from aimsgraph import exports
+    from aimsgraph.oscal_export import oscal_json
+    from aimsgraph.xlsx_export import coverage_workbook
+
+    if kind == "oscal":
+        return oscal_json(pack, name)
+    if fmt == "xlsx":
+        return coverage_workbook(pack)
+    if kind == "soa":
+        header, rows = exports.soa_table(pack)
+        table = [dict(zip(header, row, strict=True)) for row in rows]
+        if fmt == "json":
+            return json.dumps(table, indent=2) + "\n"
+        return render_rows(table, header, "csv") if fmt == "csv" else exports.rows_markdown(header, rows)
+    writers = {"csv": exports.coverage_csv, "json": exports.coverage_json, "markdown": exports.coverage_markdown}
+    return writers.get(fmt, exports.coverage_html)(pack)
+
+
 @click.command()
 @click.option(
     "--host", default="127.0.0.1", show_default=True, help="Address to listen on (keep it local unless you mean it)."
@@ -105,4 +176,4 @@ def serve(ctx: Context, host: str, port: int, verbose: bool) -> None:
         server.server_close()
 
 
-COMMANDS = [query, serve]
+COMMANDS = [query, export, serve]

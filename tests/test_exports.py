@@ -1,0 +1,125 @@
+"""Audit exports on the demo: coverage in five formats, SoA, graph, OSCAL (loaded by compliance-trestle)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from rdflib import Dataset, Graph
+
+from tests.conftest import run_cli
+
+AS_OF = "2026-11-23"
+
+
+def _export(demo_dir: Path, *args: str) -> str:
+    dated = ("--as-of", AS_OF) if args[0] != "graph" else ()
+    result = run_cli("-w", str(demo_dir), "export", *args, *dated)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def test_coverage_csv_json_markdown_html(demo_dir: Path, tmp_path: Path) -> None:
+    rows = list(csv.reader(_export(demo_dir, "coverage", "--format", "csv").splitlines()))
+    assert rows[0] == [
+        "id",
+        "kind",
+        "title",
+        "objective",
+        "organisation",
+        "claimsight",
+        "halden-assist",
+        "scrivo-intake",
+    ]
+    by_id = {r[0]: r for r in rows[1:]}
+    assert len(by_id) == 81
+    assert by_id["A.7.5"][4] == "stale: data-provenance-claimsight"
+    assert by_id["A.4.4"][4] == "missing" and by_id["A.5.5"][4] == "excluded"
+    assert by_id["A.8.4"][4].startswith("design-only")
+    data = json.loads(_export(demo_dir, "coverage", "--format", "json"))
+    assert data["as_of"] == AS_OF and len(data["soa"]) == 38 and data["findings"]
+    assert {f["rule"] for f in data["findings"]} >= {"control-evidence", "evidence-stale"}
+    assert "| A.4.4 | control |" in _export(demo_dir, "coverage", "--format", "markdown")
+    out = tmp_path / "coverage.html"
+    _export(demo_dir, "coverage", "-o", str(out))
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and 'class="missing"' in page
+    assert "<script" not in page and "http" not in page.split("<body>")[1]
+
+
+def test_soa_rows(demo_dir: Path) -> None:
+    rows = {r["control"]: r for r in json.loads(_export(demo_dir, "soa", "--format", "json"))}
+    assert len(rows) == 38
+    assert rows["A.5.5"]["applicable"] == "no" and rows["A.5.5"]["justification"] == ""
+    assert rows["A.7.4"]["risks"].startswith("R-001") and rows["A.7.4"]["owner"]
+    assert rows["A.4.6"]["owner"] == "" and rows["A.2.2"]["last review"] == "2026-09-17"
+
+
+def test_xlsx_workbook_and_libreoffice(demo_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "coverage.xlsx"
+    _export(demo_dir, "coverage", "-o", str(out))
+    book = load_workbook(out)
+    assert book.sheetnames == ["Matrix", "SoA", "Findings", "Evidence register"]
+    matrix = book["Matrix"]
+    assert matrix.freeze_panes == "E2" and matrix.auto_filter.ref == "A1:H82"
+    colours = {row[4].value.split(":")[0]: row[4].fill.start_color.rgb for row in matrix.iter_rows(min_row=2)}
+    assert len(set(colours.values())) == 5
+    register = {row[0].value: row for row in book["Evidence register"].iter_rows(min_row=2)}
+    assert len(register["ai-policy"][11].value) == 64 and register["ai-policy"][8].value == "2027-02-03"
+    assert book["Findings"].max_row > 10
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed")
+    profile = tmp_path / "lo-profile"
+    subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf", "--outdir",
+         str(tmp_path), str(out)],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    assert (tmp_path / "coverage.pdf").stat().st_size > 1000
+
+
+def test_oscal_loads_in_trestle(demo_dir: Path, tmp_path: Path) -> None:
+    from trestle.oscal.assessment_results import AssessmentResults
+
+    out = tmp_path / "results.json"
+    _export(demo_dir, "oscal", "-o", str(out))
+    results = AssessmentResults.oscal_read(out)
+    assert results is not None
+    findings = {f.target.target_id: f.target.status.state for f in results.results[0].findings}
+    assert findings["clause-6.3"].value == "not-satisfied" and findings["A.2.2"].value == "satisfied"
+    assert "A.5.5" not in findings
+
+
+def test_graph_exports(demo_dir: Path, tmp_path: Path) -> None:
+    org = Graph().parse(data=_export(demo_dir, "graph", "--graph", "org", "--format", "turtle"), format="turtle")
+    assert len(org) > 500
+    out = tmp_path / "all.nq"
+    _export(demo_dir, "graph", "-o", str(out))
+    dataset = Dataset()
+    dataset.parse(out, format="nquads")
+    assert {str(g.identifier) for g in dataset.graphs() if len(g)} >= {"urn:aims:graph:catalog", "urn:aims:graph:org"}
+    trig = Dataset().parse(data=_export(demo_dir, "graph", "--format", "trig"), format="trig")
+    assert sum(len(g) for g in trig.graphs()) == sum(len(g) for g in dataset.graphs())
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["coverage", "-o", "no/such/folder/c.xlsx"], "folder does not exist"),
+        (["coverage", "--format", "xlsx"], "needs -o"),
+        (["graph", "--format", "turtle"], "several graphs"),
+        (["graph", "--graph", "nope", "--format", "turtle"], "unknown graph"),
+        (["oscal", "--format", "xlsx"], "no format"),
+    ],
+)
+def test_bad_exports_exit_2_and_write_nothing(demo_dir: Path, args: list[str], message: str) -> None:
+    result = run_cli("-w", str(demo_dir), "export", *args)
+    assert result.exit_code == 2 and message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not list(demo_dir.glob("*.tmp")) and not (demo_dir / "no").exists()
