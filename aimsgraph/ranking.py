@@ -24,7 +24,7 @@ STOPWORDS = frozenset(
     "a an and are as at be by for from has have in into is it its of on or that the their this to was were will "
     "with we our us you your they them these those which who whom what when where how all any each other such "
     "than then there so not no can may must shall should would could also more most been being do does did "
-    "per via within without about over under between both only own same very".split()
+    "per via within without about over under between both only own same very".split()  # noqa: SIM905
 )
 _TOKEN = re.compile(r"[a-z0-9]{2,}")
 
@@ -69,8 +69,10 @@ def candidates() -> list[Requirement]:
 
 
 def lexical_text(req: Requirement) -> str:
-    """The text BM25 matches a requirement by: title (twice, it is the strongest cue), description, evidence, keywords."""
-    return " ".join([req.title, req.title, req.description, *req.design_evidence, *req.operating_evidence, *req.keywords])
+    """What BM25 matches a requirement by: title (twice: the strongest cue), description, evidence, keywords."""
+    return " ".join(
+        [req.title, req.title, req.description, *req.design_evidence, *req.operating_evidence, *req.keywords]
+    )
 
 
 def dense_views(req: Requirement) -> list[str]:
@@ -187,8 +189,9 @@ class Ranker:
 
     def matched_terms(self, column: int, text: str, limit: int = 6) -> tuple[str, ...]:
         """The requirement's keywords found in the text, then shared content words: why it was suggested."""
-        words = set(tokens(text))
-        found = [k for k, parts in self._keywords[column] if parts and all(p in words for p in parts)]
+        surface = {stem(w): w for w in reversed(_TOKEN.findall(text.lower())) if w not in STOPWORDS}
+        found = [k for k, parts in self._keywords[column] if parts and all(p in surface for p in parts)]
+        covered = {p for k in found for p in tokens(k)}
         lexical = set(tokens(lexical_text(self.requirements[column])))
-        shared = sorted(w for w in words & lexical if len(w) > 3 and not any(w in tokens(f) for f in found))
+        shared = sorted(surface[w] for w in (surface.keys() & lexical) - covered if len(w) > 3)
         return tuple(dict.fromkeys([*found, *shared]))[:limit]

@@ -81,7 +81,11 @@ def scf_controls(data: Path) -> list[Query]:
             labels[row["scf_id"]].add(row["requirement"])
     with (data / "eval/scf/scf_controls.csv").open(encoding="utf-8") as stream:
         rows = list(csv.DictReader(stream))
-    return [Query(r["scf_id"], [f"{r['name']}. {r['description']}"], labels[r["scf_id"]]) for r in rows if labels[r["scf_id"]]]
+    return [
+        Query(r["scf_id"], [f"{r['name']}. {r['description']}"], labels[r["scf_id"]])
+        for r in rows
+        if labels[r["scf_id"]]
+    ]
 
 
 def evaluate(ranker: Ranker, queries: list[Query]) -> tuple[float, ...]:

@@ -69,9 +69,9 @@ def main(ctx: click.Context, workspace_dir: Path | None) -> None:
 
 
 def _register() -> None:
-    from aimsgraph.cli import answers, explorer, foundation, gaps
+    from aimsgraph.cli import answers, documents, explorer, foundation, gaps
 
-    for module in (foundation, explorer, answers, gaps):
+    for module in (foundation, explorer, answers, documents, gaps):
         for command in module.COMMANDS:
             main.add_command(command)
 

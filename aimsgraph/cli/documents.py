@@ -1,0 +1,139 @@
+"""Commands for documents: ingest, suggest, review."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from aimsgraph.cli import EXIT_GAPS, Context, pass_context
+from aimsgraph.cli.output import output_options, render_rows, write_output
+from aimsgraph.extraction import ExtractionError
+from aimsgraph.ingest import ingest_documents
+from aimsgraph.review import decide, default_reviewer, select_suggestions
+from aimsgraph.suggestions import pending_suggestions, suggest_files, suggest_for_workspace
+
+SUGGESTION_COLUMNS = ["id", "document", "requirement", "score", "rank", "method", "matched_terms", "passage_location"]
+
+
+def _progress(files: list[Path]) -> Iterable[Path]:
+    from tqdm import tqdm
+
+    # disable=None: a bar only on a terminal, so pipes and logs stay clean.
+    bar: Iterable[Path] = tqdm(
+        files, desc="ingest", unit="file", file=sys.stderr, disable=None if len(files) > 5 else True
+    )
+    return bar
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@pass_context
+def ingest(ctx: Context, paths: tuple[Path, ...]) -> None:
+    """Read documents (default: the workspace's documents/) into passages in the documents graph.
+
+    PDF, DOCX, Markdown, HTML and plain text. Unchanged files (same SHA-256) are skipped; a changed file becomes
+    a new version and links to the old one are marked superseded. A file that cannot be read safely is skipped
+    with one line naming it and the reason; the exit code is then 1 (0 when every file was read).
+    """
+    workspace = ctx.workspace()
+    report = ingest_documents(workspace, list(paths) or None, progress=_progress)
+    for skipped in report.skipped:
+        click.echo(f"aimsgraph: skipped {skipped.path}: {skipped.reason}", err=True)
+    click.echo(
+        f"Ingested {len(report.ingested)} file(s) ({report.passages} passages), "
+        f"{len(report.unchanged)} unchanged, {len(report.skipped)} skipped."
+    )
+    if report.skipped:
+        ctx_exit(EXIT_GAPS)
+
+
+def ctx_exit(code: int) -> None:
+    """Leave the command with `code` (after click has closed the workspace)."""
+    click.get_current_context().exit(code)
+
+
+@click.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--top-k", default=5, show_default=True, type=click.IntRange(1, 100), help="Suggestions per document.")
+@click.option("--model", help="Embedding model for FILE mode: 'default', a sentence-transformers name or path, 'none'.")
+@output_options("table", "csv", "json")
+@pass_context
+def suggest(
+    ctx: Context, files: tuple[Path, ...], top_k: int, model: str | None, fmt: str, output: Path | None
+) -> None:
+    """Suggest which requirements each document satisfies, with the best passage and the terms that matched.
+
+    With FILE arguments and no -w: no workspace is needed; prints rank 1..K per file (with --format json, a list
+    of {document, requirement, score, rank, passage}). Otherwise: ranks every ingested document of the workspace
+    and stores the suggestions for 'aimsgraph review' (never counted as coverage).
+    """
+    if files and ctx.workspace_dir is None:
+        rows, failed = _stateless(list(files), top_k, model or "default")
+        columns = ["document", "requirement", "score", "rank", "passage"]
+        text = json.dumps(rows, indent=2) + "\n" if fmt == "json" else render_rows(rows, columns, fmt)
+        write_output(text, output)
+        if failed:
+            ctx_exit(EXIT_GAPS)
+        return
+    views = suggest_for_workspace(ctx.workspace(), top_k)
+    write_output(render_rows([asdict(v) for v in views], SUGGESTION_COLUMNS, fmt), output)
+
+
+def _stateless(files: list[Path], top_k: int, model: str) -> tuple[list[dict[str, object]], bool]:
+    """The JSON contract rows for readable files; unreadable ones are named on stderr (then True)."""
+    rows: list[dict[str, object]] = []
+    failed = False
+    for path in files:
+        try:
+            found = suggest_files([path], top_k, model)
+        except (ExtractionError, OSError) as exc:
+            click.echo(f"aimsgraph: skipped {path}: {exc}", err=True)
+            failed = True
+            continue
+        rows += [{k: r[k] for k in ("document", "requirement", "score", "rank", "passage")} for r in found]
+    return rows, failed
+
+
+@click.command()
+@click.argument("ids", nargs=-1)
+@click.option("--accept", "action", flag_value="accept", help="Accept the suggestions named or selected.")
+@click.option("--reject", "action", flag_value="reject", help="Reject the suggestions named or selected.")
+@click.option("--document", help="Only suggestions for this evidence id.")
+@click.option("--min-score", type=float, help="Only suggestions scoring at least this.")
+@click.option("--reviewer", default=default_reviewer, show_default="$USER", help="Person id recorded as reviewer.")
+@output_options("table", "csv", "json")
+@pass_context
+def review(
+    ctx: Context,
+    ids: tuple[str, ...],
+    action: str | None,
+    document: str | None,
+    min_score: float | None,
+    reviewer: str,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """List pending suggestions, or accept/reject them: by ID, by --document, by --min-score (combined).
+
+    Examples: 'aimsgraph review --accept s-1a2b3c4d s-5e6f7a8b', 'aimsgraph review --reject --document
+    ai-policy --min-score 0'. An accepted suggestion becomes an evidence link that counts as coverage.
+    """
+    store = ctx.workspace().store
+    chosen = select_suggestions(pending_suggestions(store), list(ids) or None, document, min_score)
+    if action is None:
+        rows = [asdict(v) | {"passage": v.passage_text} for v in chosen]
+        columns = SUGGESTION_COLUMNS + ([] if fmt == "table" else ["file", "passage"])
+        write_output(render_rows(rows, columns, fmt), output)
+        return
+    if not (ids or document or min_score is not None):
+        raise click.UsageError(f"--{action} needs suggestion IDs, --document or --min-score")
+    count = decide(store, chosen, reviewer, action == "accept")
+    click.echo(f"{'Accepted' if action == 'accept' else 'Rejected'} {count} suggestion(s) as {reviewer}.")
+
+
+COMMANDS = [ingest, suggest, review]

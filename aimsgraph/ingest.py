@@ -1,0 +1,178 @@
+"""Document intake: files -> documents, versions and passages in the `documents` graph, skipped by hash.
+
+A file whose SHA-256 equals its current version is skipped without parsing. A changed file becomes a new
+aims:DocumentVersion; the old one gets aims:supersededBy, and accepted links to its passages are marked
+aims:Superseded (kept, never deleted). A file that cannot be read safely is skipped with one reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, XSD
+
+from aimsgraph.extraction import (
+    DEFAULT_MAX_BYTES,
+    ExtractedDocument,
+    ExtractionError,
+    extract,
+    file_sha256,
+    is_supported,
+)
+from aimsgraph.namespaces import AIMS, GraphName, org_iri
+from aimsgraph.store import Store
+from aimsgraph.workspace import Workspace
+
+Progress = Callable[[list[Path]], Iterable[Path]]
+
+VERSIONS = """
+SELECT ?file ?sha ?version ?doc ?next WHERE { GRAPH ?g {
+  ?version a aims:DocumentVersion ; aims:file ?file ; aims:sha256 ?sha ; aims:versionOf ?doc .
+  OPTIONAL { ?version aims:supersededBy ?next } } }
+"""
+REGISTER = "SELECT ?doc ?file WHERE { GRAPH ?g { ?doc a aims:Document ; aims:file ?file } }"
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file left out, and why (one line)."""
+
+    path: Path
+    reason: str
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run did."""
+
+    ingested: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    passages: int = 0
+
+
+def slug(text: str) -> str:
+    """A safe IRI part: lower-case letters, digits, dots and dashes."""
+    return re.sub(r"[^a-z0-9.]+", "-", text.lower()).strip("-.") or "document"
+
+
+def discover(paths: list[Path]) -> tuple[list[Path], list[Skipped]]:
+    """Files to ingest under `paths` (folders searched for supported types) and explicit files we cannot read."""
+    found: list[Path] = []
+    skipped: list[Skipped] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*") if p.is_file() and is_supported(p) and p.name[0] != ".")
+        elif path.is_file():
+            found.append(path)
+        else:
+            skipped.append(Skipped(path, "no such file"))
+    return found, skipped
+
+
+def relative_file(workspace: Workspace, path: Path) -> str:
+    """The path as stored in aims:file: relative to the workspace when inside it."""
+    resolved = path.resolve()
+    try:
+        return resolved.relative_to(workspace.root).as_posix()
+    except ValueError:
+        return resolved.as_posix()
+
+
+def document_nodes(store: Store) -> dict[str, URIRef]:
+    """Every known document (evidence register or minted by ingest) by its aims:file."""
+    return {str(file): URIRef(str(doc)) for doc, file in store.select(REGISTER)}
+
+
+def current_versions(store: Store) -> dict[str, tuple[str, URIRef]]:
+    """The current (not superseded) version of each ingested file: file -> (sha256, version IRI)."""
+    rows = store.select(VERSIONS)
+    return {str(f): (str(sha), URIRef(str(v))) for f, sha, v, _doc, nxt in rows if nxt is None}
+
+
+def version_graph(doc: URIRef, file: str, extracted: ExtractedDocument, minted: bool) -> Graph:
+    """Triples of one document version and its passages (plus the document node when ingest mints it)."""
+    graph = Graph()
+    version = URIRef(f"urn:aims:version:{slug(file)}.{extracted.sha256[:12]}")
+    if minted:
+        graph.add((doc, RDF.type, AIMS.Document))
+        graph.add((doc, AIMS.id, Literal(str(doc).rsplit(":", 1)[1])))
+        graph.add((doc, AIMS.file, Literal(file)))
+        graph.add((doc, DCTERMS.title, Literal(extracted.title)))
+        graph.add((doc, RDFS.label, Literal(extracted.title)))
+    graph.add((version, RDF.type, AIMS.DocumentVersion))
+    graph.add((version, AIMS.versionOf, doc))
+    graph.add((version, AIMS.file, Literal(file)))
+    graph.add((version, AIMS.sha256, Literal(extracted.sha256)))
+    graph.add((version, DCTERMS.title, Literal(extracted.title)))
+    for number, passage in enumerate(extracted.passages, start=1):
+        node = URIRef(f"{version}.p{number}".replace(":version:", ":passage:"))
+        graph.add((node, RDF.type, AIMS.Passage))
+        graph.add((node, AIMS.inVersion, version))
+        graph.add((node, AIMS.text, Literal(passage.text)))
+        graph.add((node, AIMS.headingPath, Literal(passage.heading_path)))
+        graph.add((node, AIMS.startOffset, Literal(passage.start, datatype=XSD.integer)))
+        graph.add((node, AIMS.endOffset, Literal(passage.end, datatype=XSD.integer)))
+        if passage.page is not None:
+            graph.add((node, AIMS.page, Literal(passage.page, datatype=XSD.integer)))
+    return graph
+
+
+def supersede(store: Store, old: URIRef, new: URIRef) -> None:
+    """Mark `old` superseded by `new`: accepted links to its passages become aims:Superseded; pending
+    suggestions for it are withdrawn. All in one update."""
+    link, passage = "?link aims:passage ?p", "?p aims:inVersion <{old}>"
+    store.update(
+        f"""PREFIX aims: <{AIMS._NS}>
+INSERT DATA {{ GRAPH <{GraphName.DOCUMENTS.iri}> {{ <{old}> aims:supersededBy <{new}> }} }} ;
+DELETE {{ GRAPH <{GraphName.REVIEWS.iri}> {{ ?link aims:status aims:Accepted }} }}
+INSERT {{ GRAPH <{GraphName.REVIEWS.iri}> {{ ?link aims:status aims:Superseded }} }}
+WHERE {{ GRAPH <{GraphName.REVIEWS.iri}> {{ {link} ; aims:status aims:Accepted }}
+        GRAPH <{GraphName.DOCUMENTS.iri}> {{ {passage.format(old=old)} }} }} ;
+DELETE {{ GRAPH <{GraphName.SUGGESTIONS.iri}> {{ ?s ?pr ?o }} }}
+WHERE {{ GRAPH <{GraphName.SUGGESTIONS.iri}> {{ ?s aims:passage ?p ; aims:status aims:Suggested ; ?pr ?o }}
+        GRAPH <{GraphName.DOCUMENTS.iri}> {{ {passage.format(old=old)} }} }}"""
+    )
+
+
+def ingest_documents(
+    workspace: Workspace, paths: list[Path] | None = None, progress: Progress | None = None
+) -> IngestReport:
+    """Ingest files (default: the workspace's documents/ folder) into the documents graph.
+
+    `progress` wraps the list of files (for example with tqdm). Unreadable files are reported in `skipped`;
+    the rest of the batch continues and nothing already stored is touched for them.
+    """
+    files, skipped = discover(paths or [workspace.documents_dir])
+    report = IngestReport(skipped=skipped)
+    store = workspace.store
+    max_bytes = int(float(workspace.config.raw.get("ingest", {}).get("max_file_mb", 0)) * 2**20) or DEFAULT_MAX_BYTES
+    known, current = document_nodes(store), current_versions(store)
+    for path in progress(files) if progress else files:
+        file = relative_file(workspace, path)
+        try:
+            sha = file_sha256(path)
+            if file in current and current[file][0] == sha:
+                report.unchanged.append(path)
+                continue
+            extracted = extract(path, max_bytes, sha)
+        except ExtractionError as exc:
+            report.skipped.append(Skipped(path, str(exc)))
+            continue
+        except OSError as exc:
+            report.skipped.append(Skipped(path, f"cannot read: {exc.strerror or exc}"))
+            continue
+        doc = known.get(file) or org_iri("evidence", slug(Path(file).name))
+        graph = version_graph(doc, file, extracted, minted=file not in known)
+        store.add(GraphName.DOCUMENTS, graph)
+        new = next(iter(graph.subjects(RDF.type, AIMS.DocumentVersion)))
+        if file in current:
+            supersede(store, current[file][1], URIRef(str(new)))
+        known[file], current[file] = doc, (sha, URIRef(str(new)))
+        report.ingested.append(path)
+        report.passages += len(extracted.passages)
+    return report

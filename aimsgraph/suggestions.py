@@ -1,0 +1,224 @@
+"""Suggestions: rank requirements for ingested documents (workspace) or for files given on the command line.
+
+In a workspace, suggestions go to the `suggestions` graph as aims:Suggestion (never counted as coverage), made by
+an aims:SuggestionRun that records the model and time. Pairs of document version and requirement that a reviewer
+already accepted or rejected (or that the evidence register links by hand) are not suggested again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.namespace import PROV, XSD
+
+from aimsgraph.embedding import EmbeddingCache, load_encoder
+from aimsgraph.extraction import extract
+from aimsgraph.namespaces import AIMS, GraphName, local_id, requirement_id, requirement_iri
+from aimsgraph.ranking import Match, Ranker
+from aimsgraph.store import Store
+from aimsgraph.workspace import Workspace
+
+METHODS = {"hybrid": AIMS.Hybrid, "lexical": AIMS.Lexical, "dense": AIMS.Dense}
+CURRENT_PASSAGES = """
+SELECT ?doc ?version ?file ?passage ?text ?next WHERE {
+  GRAPH <urn:aims:graph:documents> {
+    ?version a aims:DocumentVersion ; aims:versionOf ?doc ; aims:file ?file .
+    OPTIONAL { ?version aims:supersededBy ?next }
+    ?passage aims:inVersion ?version ; aims:text ?text ; aims:startOffset ?start } }
+ORDER BY ?version ?start
+"""
+DECIDED = """
+SELECT ?version ?req WHERE {
+  GRAPH <urn:aims:graph:reviews> { ?link aims:requirement ?req ; aims:passage ?p }
+  GRAPH <urn:aims:graph:documents> { ?p aims:inVersion ?version } }
+"""
+MANUAL = "SELECT ?doc ?req WHERE { GRAPH <urn:aims:graph:org> { ?l aims:evidence ?doc ; aims:requirement ?req } }"
+PENDING = """
+SELECT ?s ?id ?doc ?file ?req ?score ?rank ?method ?text ?page ?heading ?start ?end
+       (GROUP_CONCAT(?term; separator="|") AS ?terms) WHERE {
+  GRAPH <urn:aims:graph:suggestions> {
+    ?s a aims:Suggestion ; aims:status aims:Suggested ; aims:id ?id ; aims:evidence ?doc ; aims:requirement ?req ;
+       aims:score ?score ; aims:rank ?rank ; aims:method ?method ; aims:passage ?p .
+    OPTIONAL { ?s aims:matchedTerm ?term } }
+  GRAPH <urn:aims:graph:documents> {
+    ?p aims:text ?text ; aims:headingPath ?heading ; aims:startOffset ?start ; aims:endOffset ?end ;
+       aims:inVersion ?v . ?v aims:file ?file .
+    OPTIONAL { ?p aims:page ?page } } }
+GROUP BY ?s ?id ?doc ?file ?req ?score ?rank ?method ?text ?page ?heading ?start ?end
+ORDER BY ?file ?rank
+"""
+
+
+@dataclass(frozen=True)
+class SuggestionView:
+    """A pending suggestion as a reviewer sees it."""
+
+    id: str
+    document: str
+    file: str
+    requirement: str
+    score: float
+    rank: int
+    method: str
+    passage_text: str
+    passage_location: str
+    matched_terms: tuple[str, ...]
+
+
+def make_ranker(model: str = "default", cache_dir: Path | None = None) -> Ranker:
+    """A ranker over the built-in catalog with the model named by a config setting."""
+    return Ranker(load_encoder(model), EmbeddingCache(cache_dir))
+
+
+def suggest_files(paths: list[Path], top_k: int = 5, model: str = "default") -> list[dict[str, Any]]:
+    """The stateless contract: [{document, requirement, score, rank, passage}] for each file, rank 1..top_k.
+
+    `document` is each path as given. Files that cannot be read raise ExtractionError.
+    """
+    ranker = make_ranker(model)
+    results: list[dict[str, Any]] = []
+    for path in paths:
+        document = extract(path)
+        texts = [p.text for p in document.passages]
+        for match in ranker.rank_document(texts, ranker.embed(texts), top_k, document.title):
+            results.append(
+                {
+                    "document": str(path),
+                    "requirement": match.requirement,
+                    "score": match.score,
+                    "rank": match.rank,
+                    "passage": texts[match.passage],
+                    "method": match.method,
+                    "matched_terms": list(match.matched_terms),
+                }
+            )
+    return results
+
+
+def suggestion_id(version: str, requirement: str) -> str:
+    """A short stable id a reviewer can type: one per document version and requirement."""
+    return "s-" + hashlib.sha256(f"{version} {requirement}".encode()).hexdigest()[:8]
+
+
+def _current_documents(store: Store) -> dict[str, tuple[str, list[tuple[str, str]]]]:
+    """version IRI -> (document IRI, [(passage IRI, text)]) for versions not superseded."""
+    found: dict[str, tuple[str, list[tuple[str, str]]]] = {}
+    for doc, version, _file, passage, text, nxt in store.select(CURRENT_PASSAGES):
+        if nxt is None:
+            found.setdefault(str(version), (str(doc), []))[1].append((str(passage), str(text)))
+    return found
+
+
+def _decided(store: Store) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """(version, requirement) pairs already reviewed, and (document, requirement) pairs linked by hand."""
+    reviewed = {(str(v), str(r)) for v, r in store.select(DECIDED)}
+    manual = {(str(d), str(r)) for d, r in store.select(MANUAL)}
+    return reviewed, manual
+
+
+def suggest_for_workspace(workspace: Workspace, top_k: int = 5) -> list[SuggestionView]:
+    """Rank requirements for every current document version and replace the pending suggestions."""
+    store = workspace.store
+    ranker = make_ranker(workspace.config.model, workspace.state_dir / "cache" / "embeddings")
+    reviewed, manual = _decided(store)
+    run = URIRef(f"urn:aims:suggestion-run:{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}")
+    graph = _run_graph(run, ranker)
+    for version, (doc, passages) in _current_documents(store).items():
+        texts = [t for _, t in passages]
+        vectors = ranker.embed(texts, key=hashlib.sha256(version.encode()).hexdigest())
+        matches = ranker.rank_document(texts, vectors, len(ranker.ids))
+        wanted = [m for m in matches if (version, str(requirement_iri(m.requirement))) not in reviewed]
+        wanted = [m for m in wanted if (doc, str(requirement_iri(m.requirement))) not in manual][:top_k]
+        for rank, match in enumerate(wanted, start=1):
+            _add_suggestion(graph, run, version, doc, passages[match.passage][0], match, rank, ranker)
+    store.update(f"PREFIX aims: <{AIMS._NS}>\n" + _WITHDRAW + " ;\n" + _insert(graph))
+    return pending_suggestions(store)
+
+
+_WITHDRAW = """DELETE { GRAPH <urn:aims:graph:suggestions> { ?s ?p ?o } }
+WHERE { GRAPH <urn:aims:graph:suggestions> { ?s aims:status aims:Suggested ; ?p ?o } }"""
+
+
+def _insert(graph: Graph) -> str:
+    return f"INSERT DATA {{ GRAPH <{GraphName.SUGGESTIONS.iri}> {{\n{graph.serialize(format='nt')}\n}} }}"
+
+
+def _run_graph(run: URIRef, ranker: Ranker) -> Graph:
+    graph = Graph()
+    graph.add((run, RDF.type, AIMS.SuggestionRun))
+    graph.add((run, RDF.type, PROV.Activity))
+    graph.add((run, PROV.startedAtTime, Literal(datetime.now(UTC).isoformat(), datatype=XSD.dateTime)))
+    graph.add((run, AIMS.model, Literal(_model_label(ranker))))
+    graph.add((run, AIMS.method, METHODS[ranker.method]))
+    return graph
+
+
+def _model_label(ranker: Ranker) -> str:
+    if ranker.encoder is None:
+        return "BM25 (bm25s)"
+    return f"{ranker.encoder.name}; {ranker.encoder.version}; BM25 (bm25s)"
+
+
+def _add_suggestion(
+    graph: Graph, run: URIRef, version: str, doc: str, passage: str, match: Match, rank: int, ranker: Ranker
+) -> None:
+    ident = suggestion_id(version, match.requirement)
+    node = URIRef(f"urn:aims:suggestion:{ident}")
+    for prop, value in (
+        (RDF.type, AIMS.Suggestion),
+        (AIMS.id, Literal(ident)),
+        (AIMS.status, AIMS.Suggested),
+        (AIMS.evidence, URIRef(doc)),
+        (AIMS.requirement, requirement_iri(match.requirement)),
+        (AIMS.passage, URIRef(passage)),
+        (AIMS.score, Literal(match.score, datatype=XSD.decimal)),
+        (AIMS.rank, Literal(rank, datatype=XSD.integer)),
+        (AIMS.method, METHODS[match.method]),
+        (AIMS.model, Literal(_model_label(ranker))),
+        (PROV.wasGeneratedBy, run),
+    ):
+        graph.add((node, prop, value))
+    for term in match.matched_terms:
+        graph.add((node, AIMS.matchedTerm, Literal(term)))
+
+
+def _location(page: Any, heading: Any, start: Any, end: Any) -> str:
+    parts = [f"p. {page}"] if page is not None else []
+    parts += [str(heading)] if str(heading) else []
+    return " · ".join([*parts, f"chars {start}-{end}"])
+
+
+def pending_suggestions(store: Store) -> list[SuggestionView]:
+    """Suggestions waiting for review, by file and rank."""
+    views = []
+    for row in store.select(PENDING):
+        _s, ident, doc, file, req, score, rank, method, text, page, heading, start, end, terms = row
+        views.append(
+            SuggestionView(
+                id=str(ident),
+                document=local_id(str(doc)),
+                file=str(file),
+                requirement=requirement_id(str(req)),
+                score=float(score),
+                rank=int(rank),
+                method=str(method).rsplit("#", 1)[-1].lower(),
+                passage_text=str(text),
+                passage_location=_location(page, heading, start, end),
+                matched_terms=tuple(t for t in str(terms or "").split("|") if t),
+            )
+        )
+    return views
+
+
+def by_document(views: list[SuggestionView]) -> dict[str, list[SuggestionView]]:
+    """Views grouped by evidence id."""
+    grouped: dict[str, list[SuggestionView]] = defaultdict(list)
+    for view in views:
+        grouped[view.document].append(view)
+    return grouped
