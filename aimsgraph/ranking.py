@@ -20,12 +20,11 @@ from aimsgraph.catalog import Requirement, leaf_clause_ids, load_requirements
 from aimsgraph.embedding import EmbeddingCache, Encoder
 
 Matrix = npt.NDArray[np.float64]
-STOPWORDS = frozenset(
-    "a an and are as at be by for from has have in into is it its of on or that the their this to was were will "
-    "with we our us you your they them these those which who whom what when where how all any each other such "
-    "than then there so not no can may must shall should would could also more most been being do does did "
-    "per via within without about over under between both only own same very".split()  # noqa: SIM905
-)
+_STOPWORD_TEXT = """a an and are as at be by for from has have in into is it its of on or that the their this to was
+were will with we our us you your they them these those which who whom what when where how all any each other such
+than then there so not no can may must shall should would could also more most been being do does did per via within
+without about over under between both only own same very"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _TOKEN = re.compile(r"[a-z0-9]{2,}")
 
 
