@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from aimsgraph.cli import Context, pass_context
-from aimsgraph.cli.output import render_rows, write_output
+from aimsgraph.cli.output import output_options, render_rows, write_output
 from aimsgraph.errors import InputError
 from aimsgraph.sparql import SavedQuery, bind_parameters, load_query, parse_parameters, run_query, saved_queries
 from aimsgraph.sparql_results import display_rows, dumps_json, graph_text, results_delimited
@@ -154,6 +154,54 @@ def _audit_file(kind: str, fmt: str, pack: AuditPack, name: str) -> str | bytes:
 
 
 @click.command()
+@click.option("--document", "document", help="What loses coverage if this document (evidence id) goes away.")
+@click.option("--person", "person", help="What loses coverage, and what is left unowned, if this person leaves.")
+@click.option(
+    "--min", "minimum", type=int, default=2, show_default=True, help="Single points of failure: fewest requirements."
+)
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Coverage on this date (default today).")
+@output_options("table", "csv", "json")
+@pass_context
+def impact(
+    ctx: Context,
+    document: str | None,
+    person: str | None,
+    minimum: int,
+    as_of: datetime | None,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """Impact analysis: single points of failure, broken risk chains, documents that support nothing.
+
+    With --document or --person: the coverage that would be lost (every scope), and what the person owns.
+    """
+    from aimsgraph import analytics
+    from aimsgraph.coverage import coverage_matrix
+
+    store, day = ctx.workspace().store, as_of.date() if as_of else None
+    rows: list[dict[str, object]] = []
+    if document or person:
+        found = (
+            analytics.document_impact(store, document, day)
+            if document
+            else analytics.person_impact(store, person or "", day)
+        )
+        rows += [{"section": "loses coverage", "subject": f"{x.requirement} @ {x.system or 'organisation'}",
+                  "detail": f"{x.before} -> {x.after}"} for x in found.losses]  # fmt: skip
+        rows += [{"section": f"owns {kind}", "subject": thing, "detail": ""} for kind, thing in found.owned]
+        rows += [{"section": "owns document", "subject": d, "detail": ""} for d in found.documents if person]
+    else:
+        matrix = coverage_matrix(store, day)
+        rows += [{"section": "single point of failure", "subject": p.evidence, "detail": " ".join(p.requirements)}
+                 for p in analytics.single_points_of_failure(matrix, minimum)]  # fmt: skip
+        rows += [{"section": "broken risk chain", "subject": b.risk, "detail": b.reason}
+                 for b in analytics.broken_risk_chains(store, matrix)]  # fmt: skip
+        rows += [{"section": "supports nothing", "subject": u.evidence, "detail": u.file}
+                 for u in analytics.unused_documents(store)]  # fmt: skip
+    write_output(render_rows(rows, ["section", "subject", "detail"], fmt), output)
+
+
+@click.command()
 @click.option(
     "--host", default="127.0.0.1", show_default=True, help="Address to listen on (keep it local unless you mean it)."
 )
@@ -176,4 +224,4 @@ def serve(ctx: Context, host: str, port: int, verbose: bool) -> None:
         server.server_close()
 
 
-COMMANDS = [query, export, serve]
+COMMANDS = [query, export, impact, serve]
