@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
 from aimsgraph.fastquery import rows
@@ -83,8 +83,16 @@ class ShapeInfo:
     fix: str
 
 
-def shape_info(shapes: Graph, shape: URIRef) -> ShapeInfo:
-    """Rule, severity, message and remediation of a shape (falling back to what SHACL itself says)."""
+def _term(shape: str) -> URIRef | BNode:
+    return BNode(shape[2:]) if shape.startswith("_:") else URIRef(shape)
+
+
+def shape_info(shapes: Graph, shape: URIRef | BNode) -> ShapeInfo:
+    """Rule, severity, message and remediation of a shape (a property shape without them: its node shape's)."""
+    if shapes.value(shape, AIMS.rule) is None:
+        parent = shapes.value(None, SH.property, shape)
+        if parent is not None and shapes.value(parent, AIMS.rule) is not None:
+            shape = parent  # type: ignore[assignment]
     rule = shapes.value(shape, AIMS.rule) or Literal(local_id(str(shape)).rsplit("#", 1)[-1].rsplit("/", 1)[-1])
     severity = shapes.value(shape, SH.severity)
     return ShapeInfo(
@@ -129,7 +137,7 @@ def make_findings(
     out: set[Finding] = set()
     for hit in hits:
         shape, focus, value = hit
-        info = infos.setdefault(shape, shape_info(shapes, URIRef(shape)))
+        info = infos.setdefault(shape, shape_info(shapes, _term(shape)))
         desc = cache.setdefault(focus, _describe(store, focus))
         requirement = local_id(focus) if focus.startswith(str(ISO)) else desc["control"]
         if value is not None and value.startswith(str(ISO)):

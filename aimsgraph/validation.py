@@ -110,9 +110,9 @@ def pyshacl_hits(data: Graph, shapes: Graph) -> tuple[set[Hit], dict[Hit, str]]:
     hits: set[Hit] = set()
     messages: dict[Hit, str] = {}
     for result in results.subjects(RDF.type, SH.ValidationResult):
-        value = results.value(result, SH.value)
+        value, source = results.value(result, SH.value), results.value(result, SH.sourceShape)
         hit = (
-            str(results.value(result, SH.sourceShape)),
+            f"_:{source}" if isinstance(source, BNode) else str(source),
             str(results.value(result, SH.focusNode)),
             str(value) if isinstance(value, URIRef) else None,
         )

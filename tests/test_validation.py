@@ -1,0 +1,81 @@
+"""validate on the demo: exactly the deliberate gaps, the JSON contract, exit codes, --as-of, bad input."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import date
+from pathlib import Path
+
+from conftest import DEMO, run_cli
+
+from aimsgraph.validation import validate_workspace
+from aimsgraph.workspace import Workspace
+
+
+def _expected() -> set[tuple[str, str, str | None, str | None]]:
+    with (DEMO / "expected-gaps.csv").open(encoding="utf-8") as stream:
+        return {(r["rule"], r["focus"], r["requirement"] or None, r["system"] or None) for r in csv.DictReader(stream)}
+
+
+def test_demo_finds_exactly_the_deliberate_gaps(demo_dir: Path) -> None:
+    result = run_cli("-w", str(demo_dir), "validate", "--format", "json", "--as-of", "2026-11-23")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert set(data) == {"conforms", "findings"} and data["conforms"] is False
+    assert all(
+        list(f) == ["severity", "rule", "focus", "requirement", "system", "message", "fix"] for f in data["findings"]
+    )
+    found = {(f["rule"], f["focus"], f["requirement"], f["system"]) for f in data["findings"]}
+    assert found == _expected()
+
+
+def test_engines_agree_on_the_demo(demo: Workspace) -> None:
+    fast = validate_workspace(demo, date(2026, 11, 23), record=False)
+    slow = validate_workspace(demo, date(2026, 11, 23), record=False, engine="pyshacl")
+    assert fast.findings == slow.findings
+
+
+def test_as_of_before_and_after_a_review_date(demo: Workspace) -> None:
+    def stale(day: date) -> bool:
+        report = validate_workspace(demo, day, record=False)
+        return any(f.rule == "evidence-stale" and f.focus == "ia-scrivo-intake" for f in report.findings)
+
+    assert not stale(date(2026, 6, 19)) and stale(date(2026, 6, 21))
+
+
+def test_run_is_recorded_in_history(demo: Workspace) -> None:
+    validate_workspace(demo, date(2026, 11, 23))
+    rows = demo.store.select("SELECT ?v WHERE { ?run a aims:ValidationRun ; aims:violationCount ?v }")
+    assert [int(r[0]) for r in rows] == [13]
+
+
+def test_text_report_speaks_in_titles(demo_dir: Path) -> None:
+    result = run_cli("-w", str(demo_dir), "validate", "--as-of", "2026-11-23")
+    assert result.exit_code == 1
+    assert "A.7.5 Data provenance" in result.stdout and "urn:" not in result.stdout and "https:" not in result.stdout
+
+
+def test_bad_inputs_exit_2_with_one_line(demo_dir: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("this is not turtle <<", encoding="utf-8")
+    not_shacl = tmp_path / "plain.ttl"
+    not_shacl.write_text("<urn:a> <urn:b> <urn:c> .", encoding="utf-8")
+    for args in (["--as-of", "yesterday"], ["--shapes", str(broken)], ["--shapes", str(not_shacl)]):
+        result = run_cli("-w", str(demo_dir), "validate", *args)
+        assert result.exit_code == 2, args
+        assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_extra_user_shapes_run_through_pyshacl(demo_dir: Path, tmp_path: Path) -> None:
+    extra = tmp_path / "extra.ttl"
+    extra.write_text(
+        """@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix aims: <https://w3id.org/aimsgraph/ns#> .
+        <urn:x:PersonEmail> a sh:NodeShape ; sh:targetClass aims:Person ; aims:rule "person-phone" ;
+          sh:severity sh:Info ; sh:message "Person {label} has no phone." ;
+          sh:property [ sh:path aims:phone ; sh:minCount 1 ] .""",
+        encoding="utf-8",
+    )
+    result = run_cli("-w", str(demo_dir), "validate", "--format", "json", "--shapes", str(extra))
+    rules = [f["rule"] for f in json.loads(result.stdout)["findings"]]
+    assert rules.count("person-phone") == 10
