@@ -78,6 +78,8 @@ class Store:
             return self.dataset.query(sparql, initBindings=dict(bindings or {}))
         except (OSError, ConnectionError) as exc:
             raise StoreError(f"{self.location or self.kind}: query failed: {exc}") from None
+        except ValueError as exc:  # a remote endpoint that answered something that is not SPARQL results
+            raise StoreError(f"{self.location or self.kind}: unreadable answer: {str(exc)[:120]}") from None
 
     def select(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> list[tuple[Any, ...]]:
         """Rows of a SELECT query as tuples of rdflib terms (None where unbound)."""
@@ -108,7 +110,10 @@ class Store:
         try:
             # Straight to the store: through Dataset.update, oxrdflib declines union datasets and rdflib
             # falls back to evaluating the update itself in Python (minutes instead of milliseconds).
-            self.dataset.store.update(sparql, initNs={}, initBindings={}, queryGraph=DATASET_DEFAULT_GRAPH_ID)
+            # A SPARQL store must get no query graph: given one, it wraps the update in GRAPH <that graph> { }.
+            store: Any = self.dataset.store
+            graph = None if isinstance(store, SPARQLUpdateStore) else DATASET_DEFAULT_GRAPH_ID
+            store.update(sparql, initNs={}, initBindings={}, queryGraph=graph)
         except (OSError, ConnectionError) as exc:
             raise StoreError(f"{self.location or self.kind}: update failed: {exc}") from None
         inner = self.oxigraph
