@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -31,6 +32,9 @@ def guarded(what: str) -> Iterator[None]:
         yield
     except AimsError as exc:
         st.error(f"{what}: {exc}")
+    except Exception as exc:  # the page stays usable; details go to the server log
+        logging.getLogger("aimsgraph.app").exception("%s failed", what)
+        st.error(f"{what} failed: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
 
 
 def not_available(what: str) -> None:

@@ -59,3 +59,33 @@ def demo(demo_dir: Path) -> Iterator[Workspace]:
 def run_cli(*args: str) -> Result:
     """Run the aimsgraph CLI in-process, capturing stdout and stderr separately."""
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+@pytest.fixture(scope="session")
+def _suggested_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo copy with its documents ingested and suggestions made (BM25 only, for speed), built once."""
+    from aimsgraph.ingest import ingest_documents
+    from aimsgraph.suggestions import suggest_for_workspace
+
+    folder = copy_workspace(DEMO, tmp_path_factory.mktemp("suggested") / "demo")
+    with (folder / "aimsgraph.toml").open("a", encoding="utf-8") as config:
+        config.write('\n[suggest]\nmodel = "none"\n')
+    workspace = Workspace.open(folder)
+    workspace.sync()
+    ingest_documents(workspace)
+    suggest_for_workspace(workspace)
+    workspace.close()
+    return folder
+
+
+@pytest.fixture
+def suggested_demo_dir(_suggested_demo: Path, tmp_path: Path) -> Path:
+    """A private copy (store included) of the demo with pending suggestions."""
+    return Path(shutil.copytree(_suggested_demo, tmp_path / "suggested"))
+
+
+def set_model(workspace_dir: Path, model: str) -> Path:
+    """Set [suggest] model in a workspace copy's aimsgraph.toml ("none" ranks with BM25 alone, fast)."""
+    config = workspace_dir / "aimsgraph.toml"
+    config.write_text(config.read_text(encoding="utf-8") + f'\n[suggest]\nmodel = "{model}"\n', encoding="utf-8")
+    return workspace_dir

@@ -21,6 +21,11 @@ def app(demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> st_testing.AppTest:
     return test
 
 
+# Until aimsgraph.review.accept_suggestions runs on the Oxigraph store (it passes a binding that the query does
+# not project, which oxrdflib refuses); strict=False so the test counts again as soon as it passes.
+PENDING_REVIEW = pytest.mark.xfail(reason="accept_suggestions fails in aimsgraph.review", strict=False)
+
+
 def test_every_page_renders(app: st_testing.AppTest) -> None:
     for page in PAGES:
         app.switch_page(f"app_pages/{page}.py").run()
@@ -41,3 +46,34 @@ def test_sparql_update_is_refused(app: st_testing.AppTest) -> None:
     app.button(key="sparql_run").click().run()
     assert not app.exception
     assert "not run" in app.error[0].value
+
+
+def missing_with_suggestion(folder: Path) -> str:
+    """A requirement the demo does not cover yet and that has a pending suggestion."""
+    from aimsgraph.coverage import coverage_matrix
+    from aimsgraph.suggestions import pending_suggestions
+    from aimsgraph.workspace import Workspace
+
+    workspace = Workspace.open(folder)
+    try:
+        matrix = coverage_matrix(workspace.store)
+        pending = pending_suggestions(workspace.store)
+        return next(s.requirement for s in pending if matrix.cell(s.requirement).status == "missing")
+    finally:
+        workspace.close()
+
+
+@PENDING_REVIEW
+def test_accepting_a_suggestion_changes_coverage(suggested_demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    requirement = missing_with_suggestion(suggested_demo_dir)
+    monkeypatch.setenv(WORKSPACE_ENV, str(suggested_demo_dir))
+    app = st_testing.AppTest.from_file(str(app_entry()), default_timeout=60).run()
+    before = app.metric[0].value
+    app.switch_page("app_pages/suggestions.py").run()
+    app.selectbox(key="sugg_req").set_value(requirement).run()
+    app.checkbox(key="sugg_pick_0").check().run()
+    app.button(key="sugg_accept").click().run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    assert "Accepted 1" in app.success[0].value
+    app.switch_page("app_pages/overview.py").run()
+    assert app.metric[0].value != before

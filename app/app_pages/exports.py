@@ -1,13 +1,134 @@
-"""Exports: a download button for every export the library offers."""
+"""Exports: a download button for every export the library offers (built when clicked, not on every run)."""
 
 from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
 from aimsgraph.app import state, views
 
+from aimsgraph.errors import AimsError
+
 workspace = state.workspace()
 st.title("Exports")
-exports = state.optional("aimsgraph.exports", "EXPORTS")
+st.caption("Everything an auditor asks for, from the current state of the workspace. Files are built when you click.")
+exports = state.optional("aimsgraph.exports", "audit_pack")
 if exports is None:
     views.not_available("Exports")
     st.stop()
+
+from aimsgraph import exports as ex  # noqa: E402  (only once we know the module is there)
+
+workbook = state.optional("aimsgraph.xlsx_export", "coverage_workbook")
+oscal = state.optional("aimsgraph.oscal_export", "oscal_json")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def pack() -> Any:
+    return ex.audit_pack(workspace)
+
+
+def soa_csv() -> str:
+    header, rows = ex.soa_table(pack())
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows([header, *rows])
+    return buffer.getvalue()
+
+
+def safe(build: Callable[[], str | bytes]) -> Callable[[], str | bytes]:
+    """A build that turns an AimsError into a text file saying what went wrong, not a broken download."""
+
+    def run() -> str | bytes:
+        try:
+            return build()
+        except AimsError as exc:
+            return f"export failed: {exc}\n"
+
+    return run
+
+
+EXPORTS: list[tuple[str, str, str, str, Callable[[], str | bytes] | None]] = [
+    (
+        "Coverage workbook",
+        "Matrix, SoA, findings and evidence register in one XLSX.",
+        "coverage.xlsx",
+        XLSX,
+        (lambda: workbook(pack())) if workbook else None,
+    ),
+    (
+        "Coverage matrix (CSV)",
+        "Requirement x AI system, one status per cell.",
+        "coverage.csv",
+        "text/csv",
+        lambda: ex.coverage_csv(pack()),
+    ),
+    (
+        "Coverage report (HTML)",
+        "A readable report to attach to the audit file.",
+        "coverage.html",
+        "text/html",
+        lambda: ex.coverage_html(pack()),
+    ),
+    (
+        "Coverage report (Markdown)",
+        "The same, for a wiki or a pull request.",
+        "coverage.md",
+        "text/markdown",
+        lambda: ex.coverage_markdown(pack()),
+    ),
+    (
+        "Coverage (JSON)",
+        "Machine-readable coverage with evidence.",
+        "coverage.json",
+        "application/json",
+        lambda: ex.coverage_json(pack()),
+    ),
+    (
+        "Statement of Applicability (CSV)",
+        "Every Annex A control with decision, status and evidence.",
+        "soa.csv",
+        "text/csv",
+        soa_csv,
+    ),
+    (
+        "OSCAL assessment results",
+        "For GRC tools that read NIST OSCAL.",
+        "assessment-results.json",
+        "application/json",
+        (lambda: oscal(pack(), workspace.config.name)) if oscal else None,
+    ),
+    (
+        "Knowledge graph (TriG)",
+        "Every named graph of the workspace.",
+        "aimsgraph.trig",
+        "application/trig",
+        lambda: ex.graph_export(workspace.store, "trig"),
+    ),
+    (
+        "Knowledge graph (JSON-LD)",
+        "The same graph as JSON-LD.",
+        "aimsgraph.jsonld",
+        "application/ld+json",
+        lambda: ex.graph_export(workspace.store, "json-ld"),
+    ),
+]
+
+for index, (title, what, name, mime, build) in enumerate(EXPORTS):
+    with st.container(border=True):
+        left, right = st.columns([4, 1], vertical_alignment="center")
+        left.markdown(f"**{title}**  \n{what}")
+        if build is None:
+            right.caption("not in this build")
+        else:
+            right.download_button(
+                "Download",
+                safe(build),
+                name,
+                mime,
+                key=f"export_{index}",
+                on_click="ignore",
+                icon=":material/download:",
+            )

@@ -47,7 +47,7 @@ requirements = sorted({s.requirement for s in pending})
 only = st.selectbox(
     "Requirement", ["(all)", *requirements], key="sugg_req", format_func=lambda r: r if r == "(all)" else state.label(r)
 )
-shown = [s for s in pending if only in ("(all)", s.requirement)][:50]
+shown = sorted((s for s in pending if only in ("(all)", s.requirement)), key=lambda s: -s.score)[:50]
 st.caption(f"{len(pending)} suggestions pending; showing {len(shown)}.")
 chosen: list[str] = []
 for index, s in enumerate(shown):
