@@ -20,8 +20,8 @@ from aimsgraph.store import Store
 from aimsgraph.suggestions import SuggestionView, pending_suggestions
 from aimsgraph.workspace import Workspace
 
-SYSTEMS = "SELECT ?system WHERE { GRAPH <urn:aims:graph:org> { ?doc aims:appliesTo ?system } }"
-PASSAGE = "SELECT ?p WHERE { GRAPH <urn:aims:graph:suggestions> { ?s aims:passage ?p } }"
+SYSTEMS = "SELECT ?doc ?system WHERE { GRAPH <urn:aims:graph:org> { ?doc aims:appliesTo ?system } }"
+PASSAGE = "SELECT ?s ?p WHERE { GRAPH <urn:aims:graph:suggestions> { ?s aims:passage ?p } }"
 
 
 def default_reviewer() -> str:
@@ -108,7 +108,7 @@ def _link(
 ) -> None:
     link = URIRef(f"urn:aims:link:review.{view.id}")
     doc = URIRef(f"urn:aims:evidence:{view.document}")
-    passage = store.select(PASSAGE, {"s": suggestion})[0][0]
+    passage = store.select(PASSAGE, {"s": suggestion})[0][1]
     for prop, value in (
         (RDF.type, AIMS.EvidenceLink),
         (AIMS.id, Literal(f"review.{view.id}")),
@@ -125,5 +125,5 @@ def _link(
         (PROV.wasAttributedTo, person),
     ):
         graph.add((link, prop, value))
-    for (system,) in store.select(SYSTEMS, {"doc": doc}):
+    for _doc, system in store.select(SYSTEMS, {"doc": doc}):
         graph.add((link, AIMS.forSystem, system))

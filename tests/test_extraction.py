@@ -1,0 +1,88 @@
+"""Extraction: every format gives passages that keep their place; unsafe or unreadable files raise one reason."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from pypdf import PdfWriter
+
+from aimsgraph.extraction import ExtractionError, extract, split_passages
+from tests.conftest import DEMO
+
+DOCS = DEMO / "documents"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["ai-policy.pdf", "ai-lifecycle-procedure.docx", "ai-incident-response-procedure.md", "speak-up-procedure.html"],
+)
+def test_each_format_gives_located_passages(name: str) -> None:
+    document = extract(DOCS / name)
+    assert len(document.passages) >= 3
+    assert document.title and len(document.sha256) == 64
+    assert any(p.heading_path for p in document.passages)
+    for passage in document.passages:
+        assert passage.text and passage.end > passage.start >= 0
+        assert len(passage.text.split()) <= 200
+    if name.endswith(".pdf"):
+        assert {p.page for p in document.passages} >= {1, 2}
+
+
+def test_markdown_heading_path_and_offsets(tmp_path: Path) -> None:
+    path = tmp_path / "p.md"
+    path.write_text("# Policy\n\nIntro text here.\n\n## Logging\n\nWe keep event logs for a year.\n", encoding="utf-8")
+    passages = extract(path).passages
+    assert passages[-1].heading_path == "Policy > Logging"
+    assert "event logs" in passages[-1].text and passages[-1].start > passages[0].start
+
+
+def test_long_blocks_are_split_at_sentences() -> None:
+    from aimsgraph.extraction import Block
+
+    text = " ".join(f"Sentence number {i} says something about logs." for i in range(80))
+    passages = split_passages([Block(text, None, ("H",))])
+    assert len(passages) > 3 and all(p.text.endswith(".") for p in passages)
+
+
+def _bad_files(folder: Path) -> dict[str, tuple[Path, str]]:
+    """Each bad input of the issue, with a word its reason must contain."""
+    corrupt = folder / "corrupt.pdf"
+    corrupt.write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 20)
+    encrypted = folder / "encrypted.pdf"
+    writer = PdfWriter()
+    writer.add_blank_page(100, 100)
+    writer.encrypt("secret")
+    writer.write(encrypted)
+    empty = folder / "empty.md"
+    empty.touch()
+    binary = folder / "binary.md"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00" + bytes(range(256)) * 8)
+    latin = folder / "latin.txt"
+    latin.write_bytes("Politique de l'IA: données protégées.".encode("latin-1"))
+    huge = folder / "huge.md"
+    with huge.open("wb") as stream:  # a sparse file: 300 MB on paper, nothing on disk, instant
+        stream.truncate(300 * 2**20)
+    bomb = folder / "bomb.docx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", b"\0" * (20 * 2**20))
+    return {
+        "corrupt": (corrupt, "PDF"),
+        "encrypted": (encrypted, "encrypted"),
+        "empty": (empty, "empty"),
+        "binary": (binary, "binary"),
+        "latin": (latin, "UTF-8"),
+        "huge": (huge, "too large"),
+        "bomb": (bomb, "zip bomb"),
+    }
+
+
+@pytest.mark.parametrize("kind", ["corrupt", "encrypted", "empty", "binary", "latin", "huge", "bomb"])
+def test_bad_input_raises_one_line_reason(tmp_path: Path, kind: str) -> None:
+    path, word = _bad_files(tmp_path)[kind]
+    with pytest.raises(ExtractionError) as caught:
+        extract(path)
+    assert word.lower() in str(caught.value).lower()
+    assert "\n" not in str(caught.value)

@@ -1,0 +1,55 @@
+"""Suggest: the stateless JSON contract (with the packaged model) and the BM25-only path with one notice line."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DEMO, run_cli, set_model
+
+
+def test_stateless_json_contract(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # not a workspace
+    files = [str(DEMO / "documents" / "monitoring-event-log-procedure.md"), str(DEMO / "documents" / "ai-policy.pdf")]
+    result = run_cli("suggest", *files, "--top-k", "4", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert all(set(r) == {"document", "requirement", "score", "rank", "passage"} for r in rows)
+    for name in files:
+        assert [r["rank"] for r in rows if r["document"] == name] == [1, 2, 3, 4]
+    logging = [r["requirement"] for r in rows if r["document"] == files[0]]
+    assert "A.6.2.8" in logging  # the event-log procedure is about event logs
+    assert "notice" not in result.stderr
+
+
+def test_stateless_relative_path_is_reported_as_given(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "p.md").write_text("# AI policy\n\nTop management sets the AI policy and its objectives.\n")
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("suggest", "p.md", "--top-k", "2", "--format", "json", "--model", "none")
+    rows = json.loads(result.stdout)
+    assert [r["document"] for r in rows] == ["p.md", "p.md"]
+    assert result.stderr.count("notice") == 1
+
+
+def test_workspace_without_model_ranks_with_bm25_and_one_notice(mini_dir: Path) -> None:
+    set_model(mini_dir, "none")
+    assert run_cli("-w", str(mini_dir), "ingest").exit_code == 0
+    result = run_cli("-w", str(mini_dir), "suggest", "--top-k", "3", "--format", "json")
+    assert result.exit_code == 0
+    rows = json.loads(result.stdout)
+    assert {r["method"] for r in rows} == {"lexical"}
+    assert len([line for line in result.stderr.splitlines() if "notice" in line]) <= 1
+    assert all(r["matched_terms"] for r in rows)
+    assert {r["rank"] for r in rows} == {1, 2, 3}
+
+
+def test_unknown_model_falls_back_to_bm25(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", os.environ.get("HF_HUB_OFFLINE", "1"))
+    (tmp_path / "p.md").write_text("# Logs\n\nWe keep event logs of every inference request.\n")
+    result = run_cli("suggest", str(tmp_path / "p.md"), "--format", "json", "--model", str(tmp_path / "no-model"))
+    assert result.exit_code == 0
+    assert len(json.loads(result.stdout)) == 5
+    assert result.stderr.count("BM25 alone") == 1
