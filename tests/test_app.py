@@ -21,11 +21,6 @@ def app(demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> st_testing.AppTest:
     return test
 
 
-# Until aimsgraph.review.accept_suggestions runs on the Oxigraph store (it passes a binding that the query does
-# not project, which oxrdflib refuses); strict=False so the test counts again as soon as it passes.
-PENDING_REVIEW = pytest.mark.xfail(reason="accept_suggestions fails in aimsgraph.review", strict=False)
-
-
 def test_every_page_renders(app: st_testing.AppTest) -> None:
     for page in PAGES:
         app.switch_page(f"app_pages/{page}.py").run()
@@ -63,7 +58,6 @@ def missing_with_suggestion(folder: Path) -> str:
         workspace.close()
 
 
-@PENDING_REVIEW
 def test_accepting_a_suggestion_changes_coverage(suggested_demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     requirement = missing_with_suggestion(suggested_demo_dir)
     monkeypatch.setenv(WORKSPACE_ENV, str(suggested_demo_dir))
@@ -77,3 +71,29 @@ def test_accepting_a_suggestion_changes_coverage(suggested_demo_dir: Path, monke
     assert "Accepted 1" in app.success[0].value
     app.switch_page("app_pages/overview.py").run()
     assert app.metric[0].value != before
+
+
+def test_uploads_stay_inside_documents_and_refuse_bad_files(tmp_path: Path) -> None:
+    from aimsgraph.app.uploads import save_upload
+
+    from aimsgraph.errors import InputError
+
+    documents = tmp_path / "documents"
+    assert save_upload(documents, "../../etc/pass wd.md", b"# hi") == (documents / "pass-wd.md").resolve()
+    assert not (tmp_path / "etc").exists()
+    with pytest.raises(InputError, match="too large"):
+        save_upload(documents, "big.pdf", b"x" * 11, max_bytes=10)
+    with pytest.raises(InputError, match="unknown type"):
+        save_upload(documents, "tool.exe", b"MZ")
+    assert sorted(p.name for p in documents.iterdir()) == ["pass-wd.md"]
+
+
+def test_app_command_line(tmp_path: Path) -> None:
+    from aimsgraph.explorer import explorer_command
+    from tests.conftest import run_cli
+
+    command = explorer_command(tmp_path, 8599)
+    assert command[command.index("--server.address") + 1] == "127.0.0.1"
+    assert command[-2:] == ["--workspace", str(tmp_path.resolve())]
+    result = run_cli("-w", str(tmp_path / "missing"), "app", "--no-browser")
+    assert result.exit_code == 2 and "no such folder" in result.stderr

@@ -50,11 +50,6 @@ def page() -> Iterator[sync_api.Page]:
         browser.close()
 
 
-# Until aimsgraph.review.accept_suggestions runs on the Oxigraph store (it passes a binding that the query does
-# not project, which oxrdflib refuses); strict=False so the test counts again as soon as it passes.
-PENDING_REVIEW = pytest.mark.xfail(reason="accept_suggestions fails in aimsgraph.review", strict=False)
-
-
 def settle(page: sync_api.Page) -> None:
     """Wait until Streamlit has finished the script run and drawn the page title."""
     page.wait_for_selector("h1", state="visible")
@@ -81,9 +76,8 @@ def covered_figure(page: sync_api.Page, base: str) -> str:
     return page.locator("[data-testid='stMetricValue']").first.inner_text()
 
 
-@PENDING_REVIEW
 def test_accept_a_suggestion_and_download_the_workbook(page: sync_api.Page, suggested_demo_dir: Path) -> None:
-    from test_app import missing_with_suggestion  # type: ignore[import-not-found]
+    from tests.test_app import missing_with_suggestion
 
     # Look the requirement up before serving: the store admits one process at a time.
     requirement = requirements_by_id()[missing_with_suggestion(suggested_demo_dir)].label

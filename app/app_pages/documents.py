@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 from aimsgraph.app import state, views
-
-MAX_BYTES = 20 * 1024 * 1024
-TYPES = ["pdf", "docx", "md", "markdown", "html", "htm", "txt"]
+from aimsgraph.app.uploads import TYPES, save_upload
 
 workspace = state.workspace()
 root = str(workspace.root)
@@ -19,28 +16,6 @@ st.title("Documents")
 if message := state.flash():
     st.success(message)
 ingest = state.optional("aimsgraph.ingest", "ingest_documents")
-
-
-def safe_name(name: str) -> str:
-    """A file name with no folders and no odd characters, so nothing lands outside documents/."""
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(name).name).strip(".-")
-    return stem or "upload"
-
-
-def store_upload(data: bytes, name: str) -> Path | None:
-    if len(data) > MAX_BYTES:
-        st.error(f"{name}: too large ({len(data) / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB).")
-        return None
-    if Path(name).suffix.lower().lstrip(".") not in TYPES:
-        st.error(f"{name}: unknown type; upload PDF, DOCX, Markdown, HTML or text.")
-        return None
-    target = (workspace.documents_dir / safe_name(name)).resolve()
-    if workspace.documents_dir.resolve() not in target.parents:
-        st.error(f"{name}: not a valid file name.")
-        return None
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
-    return target
 
 
 def run_ingest(paths: list[Path] | None) -> None:
@@ -64,10 +39,13 @@ def run_ingest(paths: list[Path] | None) -> None:
         st.rerun()
 
 
-upload = st.file_uploader("Add documents", type=TYPES, accept_multiple_files=True, key="doc_upload")
+upload = st.file_uploader("Add documents", type=list(TYPES), accept_multiple_files=True, key="doc_upload")
 cols = st.columns([1, 1, 4])
 if cols[0].button("Store and ingest", type="primary", disabled=not upload, key="doc_store"):
-    stored = [p for f in upload or [] if (p := store_upload(f.getvalue(), f.name)) is not None]
+    stored = []
+    for file in upload or []:
+        with views.guarded("Upload"):
+            stored.append(save_upload(workspace.documents_dir, file.name, file.getvalue()))
     if stored and ingest is not None:
         run_ingest(stored)
     elif stored:
