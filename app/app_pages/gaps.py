@@ -40,14 +40,17 @@ filters = {
 for column, chosen in filters.items():
     if chosen:
         rows = rows[rows[column].isin(chosen)]
-st.caption(f"{len(rows)} of {len(report.findings)} findings")
-st.dataframe(
-    views.coloured(rows, "severity"),
-    hide_index=True,
-    width="stretch",
-    height=600,
-    column_config={
-        "message": st.column_config.TextColumn(width="large"),
-        "fix": st.column_config.TextColumn(width="large"),
-    },
+BADGE = {"violation": "red", "warning": "orange", "info": "blue"}
+LIMIT = 100  # cards beyond this are left out; the filters narrow the list
+st.caption(
+    f"{len(rows)} of {len(report.findings)} findings" + (f"; showing the first {LIMIT}" if len(rows) > LIMIT else "")
 )
+for row in rows.head(LIMIT).itertuples():
+    with st.container(border=True):
+        where = " · ".join(x for x in (row.requirement, row.system and f"system {row.system}") if x)
+        st.markdown(
+            f":{BADGE.get(row.severity, 'gray')}-badge[{row.severity}] **{row.rule}** · `{row.focus}`"
+            + (f" · {where}" if where else "")
+        )
+        st.markdown(row.message)
+        st.caption(f"Fix: {row.fix}")

@@ -17,9 +17,11 @@ if run_query is None or saved_queries is None:
     st.stop()
 
 saved = {q.name: q for q in saved_queries()}
+START = "coverage-by-system"  # a saved query that shows something useful on first visit
 choice = st.selectbox(
     "Saved query",
     ["(write your own)", *saved],
+    index=1 + list(saved).index(START) if START in saved else 0,
     key="sparql_saved",
     format_func=lambda n: n if n not in saved else f"{n} — {saved[n].description}",
 )
@@ -45,7 +47,9 @@ if choice in saved and saved[choice].parameters:
     with views.guarded("Parameters"):
         bindings = bind(saved[choice], {k: v for k, v in values.items() if v}) if bind else {}
 
-if st.button("Run", type="primary", key="sparql_run") and text:
+# Read-only and time-limited, so the current text runs on every visit; the button is there to run an edit.
+st.button("Run", type="primary", key="sparql_run")
+if text:
     try:
         outcome = run_query(
             workspace.store,
