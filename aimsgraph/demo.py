@@ -39,6 +39,9 @@ def prepare_demo(target: Path) -> Workspace:
         (target / ".gitignore").write_text(".aimsgraph/\n", encoding="utf-8")
     workspace = Workspace.open(target)
     workspace.sync()
+    from aimsgraph.validation import validate_workspace  # late: validation imports workspace
+
+    validate_workspace(workspace, record=True)  # one run in history, so trends have a first point
     return workspace
 
 

@@ -27,10 +27,21 @@ SELECT ?id ?label ?title ?control ?system WHERE {
   OPTIONAL { ?focus aims:id ?id }
   OPTIONAL { ?focus rdfs:label ?label }
   OPTIONAL { ?focus dcterms:title ?title }
-  OPTIONAL { ?focus aims:control ?control FILTER NOT EXISTS { ?focus a aims:RiskTreatment } }
+  OPTIONAL { ?focus a aims:ApplicabilityDecision ; aims:control ?control }
   OPTIONAL { ?focus aims:system ?system }
 } LIMIT 1
 """
+# Many findings: describe every identified node in one pass instead of one query per focus.
+ALL_FOCUS_QUERY = """
+SELECT ?focus ?id ?label ?title ?control ?system WHERE {
+  ?focus aims:id ?id .
+  OPTIONAL { ?focus rdfs:label ?label }
+  OPTIONAL { ?focus dcterms:title ?title }
+  OPTIONAL { ?focus a aims:ApplicabilityDecision ; aims:control ?control }
+  OPTIONAL { ?focus aims:system ?system }
+}
+"""
+BULK_FROM = 100
 
 
 @dataclass(frozen=True)
@@ -112,9 +123,12 @@ def rule_shapes(shapes: Graph) -> dict[str, URIRef]:
     return found
 
 
-def _describe(store: Store, node: str) -> dict[str, str | None]:
-    row = rows(store, FOCUS_QUERY, {"focus": URIRef(node)})
-    ident, label, title, control, system = row[0] if row else (None,) * 5
+def _describe(store: Store, node: str, known: dict[str, tuple[str | None, ...]]) -> dict[str, str | None]:
+    if node in known:
+        ident, label, title, control, system = known[node]
+    else:
+        row = rows(store, FOCUS_QUERY, {"focus": URIRef(node)})
+        ident, label, title, control, system = row[0] if row else (None,) * 5
     return {
         "id": ident or local_id(node),
         "label": label or title,
@@ -133,12 +147,16 @@ def make_findings(
 ) -> list[Finding]:
     """Findings for engine hits, sorted by severity, rule and focus; duplicates collapse."""
     cache: dict[str, dict[str, str | None]] = {}
+    known: dict[str, tuple[str | None, ...]] = {}
+    if len(hits) >= BULK_FROM:
+        for row in rows(store, ALL_FOCUS_QUERY):
+            known.setdefault(row[0] or "", row[1:])
     infos: dict[str, ShapeInfo] = {}
     out: set[Finding] = set()
     for hit in hits:
         shape, focus, value = hit
         info = infos.setdefault(shape, shape_info(shapes, _term(shape)))
-        desc = cache.setdefault(focus, _describe(store, focus))
+        desc = cache[focus] if focus in cache else cache.setdefault(focus, _describe(store, focus, known))
         requirement = local_id(focus) if focus.startswith(str(ISO)) else desc["control"]
         if value is not None and value.startswith(str(ISO)):
             requirement = local_id(value)
