@@ -57,7 +57,7 @@ def rendered(page: Page, url: str, charts: int) -> float:
     page.wait_for_selector("h1", state="visible")
     page.wait_for_function(
         f"() => document.querySelectorAll('.vega-embed canvas, .vega-embed svg').length >= {charts}"
-        " && !document.querySelector('[data-testid=\"stStatusWidget\"] svg')",
+        " && document.querySelector('[data-testid=\"stApp\"]').dataset.testScriptState === 'notRunning'",
         timeout=120_000,
         polling=25,
     )

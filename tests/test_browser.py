@@ -51,10 +51,11 @@ def page() -> Iterator[sync_api.Page]:
 
 
 def settle(page: sync_api.Page) -> None:
-    """Wait until Streamlit has finished the script run and drawn the page title."""
+    """Wait until Streamlit has finished the script run (the app root says so) and drawn the page title."""
+    page.wait_for_timeout(300)  # a click's rerun starts a moment after the click
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", state="attached")
     page.wait_for_selector("h1", state="visible")
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"] svg')", timeout=60_000)
-    page.wait_for_timeout(600)  # charts draw a moment after the run ends
+    page.wait_for_timeout(800)  # charts draw a moment after the run ends
 
 
 def open_page(page: sync_api.Page, base: str, name: str) -> None:

@@ -30,7 +30,7 @@ if st.session_state.get("graph_start_seen") != start:
 expanded: list[str] = st.session_state[state.GRAPH_FOCUS]
 
 STYLE = (
-    'layout=twopi; overlap=false; ranksep=1.6; bgcolor="transparent"; '
+    'rankdir=LR; nodesep=0.12; ranksep=1.2; bgcolor="transparent"; '
     'node [shape=box, style="rounded,filled", fillcolor="#eef3f8", color="#1f5f8b", fontname="Helvetica", '
     'fontsize=12]; edge [fontsize=9, color="#888888"];'
 )
