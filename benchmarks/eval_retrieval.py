@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import re
 import tempfile
 import time
 from collections import defaultdict
@@ -64,14 +65,19 @@ def finos_documents(data: Path) -> list[Query]:
         for row in csv.DictReader(stream):
             document = extract(data / "eval/finos/docs" / row["document"])
             texts = [p.text for p in document.passages]
-            queries.append(Query(row["document"], texts, set(row["requirements"].split()), document.title))
+            queries.append(
+                Query(row["document"], texts, set(re.split(r"[;\s]+", row["requirements"].strip())), document.title)
+            )
     return queries
 
 
 def finos_passages(data: Path) -> list[Query]:
     with (data / "eval/finos/passage_labels.csv").open(encoding="utf-8") as stream:
         rows = list(csv.DictReader(stream))
-    return [Query(f"{r['document']}:{r['line']}", [r["text"]], set(r["requirements"].split())) for r in rows]
+    return [
+        Query(f"{r['document']}:{r['line']}", [r["text"]], set(re.split(r"[;\s]+", r["requirements"].strip())))
+        for r in rows
+    ]
 
 
 def scf_controls(data: Path) -> list[Query]:
