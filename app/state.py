@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -121,18 +122,27 @@ def node_label(root: str, iri: str) -> str:
 
 
 # ---------------------------------------------------------------- figures from the library
-@st.cache_data(show_spinner="Computing coverage…")
+@st.cache_data(show_spinner="Computing coverage and checking the gap rules…")
+def _figures(root: str) -> tuple[Any | None, Any | None]:
+    """Coverage matrix and validation report, computed side by side (Oxigraph runs queries outside the GIL)."""
+    build = optional("aimsgraph.coverage", "coverage_matrix")
+    validate = optional("aimsgraph.validation", "validate_workspace")
+    workspace = _open(root)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        matrix = pool.submit(build, workspace.store) if build else None
+        # Viewing is not a validation run: record=False keeps the history to deliberate runs.
+        report = pool.submit(validate, workspace, record=False) if validate else None
+        return (matrix.result() if matrix else None), (report.result() if report else None)
+
+
 def coverage(root: str) -> Any | None:
     """The coverage matrix (aimsgraph.coverage), or None when this build has no coverage module."""
-    build = optional("aimsgraph.coverage", "coverage_matrix")
-    return build(_open(root).store) if build else None
+    return _figures(root)[0]
 
 
-@st.cache_data(show_spinner="Checking the gap rules…")
 def report(root: str) -> Any | None:
-    """The validation report (not recorded in the history: viewing is not a validation run)."""
-    validate = optional("aimsgraph.validation", "validate_workspace")
-    return validate(_open(root), record=False) if validate else None
+    """The validation report (aimsgraph.validation), or None when this build has no validation module."""
+    return _figures(root)[1]
 
 
 @st.cache_data(show_spinner=False)

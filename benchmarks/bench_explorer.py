@@ -33,6 +33,7 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+SHOTS = Path("test-artifacts/screenshots")
 CHARTS = 3  # coverage bars, findings by severity, heatmap
 
 
@@ -64,7 +65,7 @@ def rendered(page: Page, url: str, charts: int) -> float:
     return time.perf_counter() - start
 
 
-def measure(workspace: Path, runs: int) -> dict[str, float]:
+def measure(workspace: Path, runs: int, shot: Path | None = None) -> dict[str, float]:
     """Cold and warm Overview renders and the Exports baseline, each the median over `runs` fresh servers."""
     cold, warm, base = [], [], []
     with sync_playwright() as playwright:
@@ -75,6 +76,9 @@ def measure(workspace: Path, runs: int) -> dict[str, float]:
                 explorer.wait_healthy(120)
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})
                 cold.append(rendered(page, explorer.url, CHARTS))
+                if shot is not None:
+                    shot.parent.mkdir(parents=True, exist_ok=True)
+                    page.screenshot(path=str(shot))
                 warm.append(rendered(browser.new_page(), explorer.url, CHARTS))
                 base.append(rendered(browser.new_page(), explorer.url + "exports", 0))
             finally:
@@ -98,7 +102,7 @@ def main() -> None:
         print("| workspace | Overview cold (s) | Overview warm (s) | Exports page, baseline (s) | cold / baseline |")
         print("|---|---|---|---|---|")
         for name, folder in folders.items():
-            f = measure(folder, args.runs)
+            f = measure(folder, args.runs, SHOTS / f"bench-{name.replace(' ', '-')}.png")
             print(
                 f"| {name} | {f['cold']:.2f} | {f['warm']:.2f} | {f['baseline']:.2f} | "
                 f"{f['cold'] / f['baseline']:.1f}x |",
