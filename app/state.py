@@ -157,9 +157,13 @@ def history(root: str) -> list[dict[str, Any]]:
     return facts.history(_open(root).store)
 
 
-def flash(message: str | None = None) -> str | None:
-    """Set (or pop) a one-shot message shown after the next rerun."""
-    if message is not None:
-        st.session_state[FLASH] = message
-        return None
-    return st.session_state.pop(FLASH, None)
+def flash(message: str, level: str = "success") -> None:
+    """Keep a one-shot message (success, warning or error) to show after the next rerun."""
+    st.session_state[FLASH] = (level, message)
+
+
+def show_flash() -> None:
+    """Show the message kept by flash(), once."""
+    level, message = st.session_state.pop(FLASH, (None, None))
+    if message:
+        {"warning": st.warning, "error": st.error}.get(level or "", st.success)(message)

@@ -105,5 +105,19 @@ def test_accept_a_suggestion_and_download_the_workbook(page: sync_api.Page, sugg
         target = SHOTS.parent / "coverage.xlsx"
         download.value.save_as(target)
         assert target.read_bytes()[:2] == b"PK"
+        upload_a_corrupt_file(page, served.url)
     finally:
         served.stop()
+
+
+def upload_a_corrupt_file(page: sync_api.Page, base: str) -> None:
+    """A corrupt PDF is stored, skipped by ingest with a message, and the app keeps working."""
+    page.goto(base + "documents")
+    settle(page)
+    broken = {"name": "broken.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 not really a pdf"}
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(files=[broken])
+    page.get_by_role("button", name="Store and ingest").click()
+    page.get_by_text("skipped 1").wait_for(timeout=30_000)
+    settle(page)
+    page.screenshot(path=str(SHOTS / "documents-corrupt-upload.png"), full_page=True)
+    assert page.locator("[data-testid='stException']").count() == 0

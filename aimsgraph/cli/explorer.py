@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import webbrowser
 from pathlib import Path
@@ -16,6 +17,8 @@ from aimsgraph.explorer import start_explorer
 def run_explorer(workspace: Path, port: int | None, open_browser: bool) -> None:
     """Start the explorer on `workspace`, print its URL, open a browser if asked, and serve until Ctrl-C."""
     explorer = start_explorer(workspace, port, quiet=True)
+    # A plain SIGTERM (a service manager, `timeout`) must still stop the server child: make it an exit.
+    signal.signal(signal.SIGTERM, _exit_on_term)
     try:
         explorer.wait_healthy()
         click.echo(f"Explorer on {workspace.name}: {explorer.url}  (Ctrl-C to stop)")
@@ -27,6 +30,10 @@ def run_explorer(workspace: Path, port: int | None, open_browser: bool) -> None:
         click.echo("Stopping the explorer.")
     finally:
         explorer.stop()
+
+
+def _exit_on_term(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 @click.command()

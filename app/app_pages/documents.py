@@ -13,8 +13,7 @@ from aimsgraph.app.uploads import TYPES, save_upload
 workspace = state.workspace()
 root = str(workspace.root)
 st.title("Documents")
-if message := state.flash():
-    st.success(message)
+state.show_flash()
 ingest = state.optional("aimsgraph.ingest", "ingest_documents")
 
 
@@ -34,7 +33,8 @@ def run_ingest(paths: list[Path] | None) -> None:
         state.flash(
             f"Ingested {len(result.ingested)}, unchanged {len(result.unchanged)}"
             + (f", skipped {len(result.skipped)} ({skipped})" if result.skipped else "")
-            + "."
+            + ".",
+            "warning" if result.skipped else "success",
         )
         st.rerun()
 

@@ -11,8 +11,7 @@ from aimsgraph.app import state, views
 workspace = state.workspace()
 root = str(workspace.root)
 st.title("Suggestions")
-if message := state.flash():
-    st.success(message)
+state.show_flash()
 pending = state.suggestions(root)
 accept = state.optional("aimsgraph.review", "accept_suggestions")
 reject = state.optional("aimsgraph.review", "reject_suggestions")
