@@ -18,6 +18,7 @@ from rdflib import Dataset
 
 from aimsgraph.coverage import CoverageCell, CoverageMatrix, coverage_matrix
 from aimsgraph.errors import InputError
+from aimsgraph.fastquery import rows as fast_rows
 from aimsgraph.findings import ValidationReport
 from aimsgraph.namespaces import PREFIXES, GraphName, local_id
 from aimsgraph.store import Store
@@ -137,9 +138,9 @@ def matrix_rows(matrix: CoverageMatrix) -> list[list[str]]:
 
 def soa_rows(store: Store, matrix: CoverageMatrix) -> list[SoaRow]:
     """The Statement of Applicability: one row per Annex A control, SoA facts joined with coverage and risks."""
-    decisions = {str(r[0]): r for r in store.select(SOA_QUERY)}
+    decisions = {str(r[0]): r for r in fast_rows(store, SOA_QUERY)}
     risks: dict[str, set[str]] = {}
-    for risk, control in store.select(RISK_CONTROLS_QUERY):
+    for risk, control in fast_rows(store, RISK_CONTROLS_QUERY):
         risks.setdefault(str(control), set()).add(str(risk))
     out = []
     for req in matrix.requirements:
@@ -173,7 +174,7 @@ def register_rows(store: Store, matrix: CoverageMatrix, root: Path | None) -> li
             supports.setdefault(ref.evidence, set()).add(cell.requirement)
     day = matrix.as_of.isoformat()
     out = []
-    for r in store.select(REGISTER_QUERY):
+    for r in fast_rows(store, REGISTER_QUERY):  # straight from pyoxigraph: no rdflib term conversion
         ident, due = str(r[0]), _s(r[8])
         out.append(
             RegisterRow(

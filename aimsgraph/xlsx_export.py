@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from aimsgraph.exports import AuditPack, matrix_header, matrix_rows, soa_table
 
@@ -29,74 +30,90 @@ SEVERITY_FILLS = {name: PatternFill("solid", start_color=rgb, end_color=rgb) for
 BOLD = Font(bold=True)
 
 
-def _sheet(
-    book: Workbook, title: str, header: Sequence[str], rows: Sequence[Sequence[object]], freeze: str
-) -> Worksheet:
+Cell = object  # a plain value, or a WriteOnlyCell carrying a style
+
+
+def _sheet(book: Workbook, title: str, header: Sequence[str], widths: Sequence[int], freeze: str) -> Any:
+    """A write-only sheet with bold header, frozen panes, column widths; rows are appended by the caller."""
     sheet = book.create_sheet(title)
-    sheet.append(list(header))
-    for cell in sheet[1]:
-        cell.font = BOLD
-    for row in rows:
-        sheet.append(list(row))
     sheet.freeze_panes = freeze
-    sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(header), 1))}{len(rows) + 1}"
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    bold = []
+    for name in header:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = BOLD
+        bold.append(cell)
+    sheet.append(bold)
     return sheet
 
 
-def _widths(sheet: Worksheet, widths: Sequence[int]) -> None:
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
+def _filled(sheet: Any, value: str, fills: dict[str, PatternFill]) -> Cell:
+    fill = fills.get(value.split(":")[0])
+    if fill is None:
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.fill = fill
+    return cell
 
 
-def _colour_by_prefix(sheet: Worksheet, first_column: int, last_column: int, fills: dict[str, PatternFill]) -> None:
-    for row in sheet.iter_rows(min_row=2, min_col=first_column, max_col=last_column):
-        for cell in row:
-            fill = fills.get(str(cell.value or "").split(":")[0])
-            if fill is not None:
-                cell.fill = fill
+def _finish(sheet: Any, columns: int, rows: int) -> None:
+    sheet.auto_filter.ref = f"A1:{get_column_letter(max(columns, 1))}{rows + 1}"
 
 
 def _matrix_sheet(book: Workbook, pack: AuditPack) -> None:
     header, rows = matrix_header(pack.matrix), matrix_rows(pack.matrix)
-    sheet = _sheet(book, "Matrix", header, rows, "E2")
-    _colour_by_prefix(sheet, 5, len(header), FILLS)
-    _widths(sheet, [10, 9, 48, 10] + [22] * (len(header) - 4))
+    sheet = _sheet(book, "Matrix", header, [10, 9, 48, 10] + [22] * (len(header) - 4), "E2")
+    _finish(sheet, len(header), len(rows))
+    for row in rows:
+        sheet.append(row[:4] + [_filled(sheet, v, FILLS) for v in row[4:]])
 
 
 def _soa_sheet(book: Workbook, pack: AuditPack) -> None:
     header, rows = soa_table(pack)
-    sheet = _sheet(book, "SoA", header, rows, "C2")
-    _colour_by_prefix(sheet, 6, 6, FILLS)
-    _widths(sheet, [10, 40, 11, 50, 15, 12, 12, 12, 20, 40])
+    sheet = _sheet(book, "SoA", header, [10, 40, 11, 50, 15, 12, 12, 12, 20, 40], "C2")
+    _finish(sheet, len(header), len(rows))
+    for row in rows:
+        sheet.append([*row[:5], _filled(sheet, row[5], FILLS), *row[6:]])
 
 
 def _findings_sheet(book: Workbook, pack: AuditPack) -> None:
     header = ["severity", "rule", "focus", "requirement", "system", "message", "fix"]
     findings = pack.findings.findings if pack.findings else []
-    rows = [[f.severity, f.rule, f.focus, f.requirement or "", f.system or "", f.message, f.fix] for f in findings]
-    sheet = _sheet(book, "Findings", header, rows, "A2")
-    _colour_by_prefix(sheet, 1, 1, SEVERITY_FILLS)
-    _widths(sheet, [10, 26, 26, 12, 16, 70, 60])
+    sheet = _sheet(book, "Findings", header, [10, 26, 26, 12, 16, 70, 60], "A2")
+    _finish(sheet, len(header), len(findings))
+    for f in findings:
+        sheet.append(
+            [
+                _filled(sheet, f.severity, SEVERITY_FILLS),
+                f.rule,
+                f.focus,
+                f.requirement or "",
+                f.system or "",
+                f.message,
+                f.fix,
+            ]
+        )
 
 
 def _register_sheet(book: Workbook, pack: AuditPack) -> None:
     header = ["id", "title", "file", "kind", "nature", "owner", "issued", "review interval", "review due", "current",
               "recorded SHA-256", "SHA-256 now", "supports"]  # fmt: skip
-    rows = [
-        [r.id, r.title, r.file, r.kind, r.nature, r.owner, r.issued, r.review_interval, r.review_due,
-         "yes" if r.current else "no (stale)", r.recorded_sha256, r.sha256, ", ".join(r.supports)]
-        for r in pack.register
-    ]  # fmt: skip
-    sheet = _sheet(book, "Evidence register", header, rows, "B2")
-    for row in sheet.iter_rows(min_row=2, min_col=10, max_col=10):
-        row[0].fill = FILLS["covered"] if row[0].value == "yes" else FILLS["stale"]
-    _widths(sheet, [28, 45, 40, 16, 10, 12, 11, 10, 11, 10, 66, 66, 40])
+    sheet = _sheet(book, "Evidence register", header, [28, 45, 40, 16, 10, 12, 11, 10, 11, 10, 66, 66, 40], "B2")
+    _finish(sheet, len(header), len(pack.register))
+    flags = {"yes": "covered", "no (stale)": "stale"}
+    for r in pack.register:
+        current = "yes" if r.current else "no (stale)"
+        cell = WriteOnlyCell(sheet, value=current)
+        cell.fill = FILLS[flags[current]]
+        sheet.append([r.id, r.title, r.file, r.kind, r.nature, r.owner, r.issued, r.review_interval, r.review_due,
+                      cell, r.recorded_sha256, r.sha256, ", ".join(r.supports)])  # fmt: skip
 
 
 def coverage_workbook(pack: AuditPack) -> bytes:
     """The four-sheet workbook as XLSX bytes."""
-    book = Workbook()
-    book.remove(book.worksheets[0])  # the default empty sheet
+    # Write-only mode streams rows to the file: several times faster for 1,000 systems x 81 requirements.
+    book = Workbook(write_only=True)
     _matrix_sheet(book, pack)
     _soa_sheet(book, pack)
     _findings_sheet(book, pack)
