@@ -9,6 +9,7 @@ neither scale dominates. A document's score for a requirement mixes its best pas
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -115,6 +116,10 @@ class Ranker:
         return [[(k, tokens(k)) for k in (*r.keywords, r.title.lower())] for r in self.requirements]
 
     @cached_property
+    def _lexical_tokens(self) -> list[set[str]]:
+        return [set(tokens(lexical_text(r))) for r in self.requirements]
+
+    @cached_property
     def _views(self) -> npt.NDArray[np.float32]:
         assert self.encoder is not None
         texts = [v for r in self.requirements for v in dense_views(r)]
@@ -155,9 +160,15 @@ class Ranker:
         return [self._matches(row, np.full(len(self.ids), i), texts, top_k) for i, row in enumerate(scores)]
 
     def rank_document(
-        self, texts: list[str], vectors: npt.NDArray[np.float32] | None, top_k: int, title: str = ""
+        self,
+        texts: list[str],
+        vectors: npt.NDArray[np.float32] | None,
+        top_k: int,
+        title: str = "",
+        skip: Collection[str] = (),
     ) -> list[Match]:
-        """The top `top_k` candidates of a document given as passages (with its title for the whole-text view)."""
+        """The top `top_k` candidates of a document given as passages (title for the whole-text view), leaving
+        out the requirement ids in `skip` (already decided)."""
         if not texts:
             return []
         per_passage = self.fused(texts, vectors)
@@ -170,10 +181,12 @@ class Ranker:
         best = per_passage.argmax(axis=0)
         share = self.weights.best_passage
         scores = share * per_passage.max(axis=0) + (1.0 - share) * whole
-        return self._matches(scores, best, texts, top_k)
+        return self._matches(scores, best, texts, top_k, skip)
 
-    def _matches(self, scores: Matrix, best: npt.NDArray[np.int64], texts: list[str], top_k: int) -> list[Match]:
-        order = np.argsort(-scores, kind="stable")[:top_k]
+    def _matches(
+        self, scores: Matrix, best: npt.NDArray[np.int64], texts: list[str], top_k: int, skip: Collection[str] = ()
+    ) -> list[Match]:
+        order = [j for j in np.argsort(-scores, kind="stable") if self.ids[j] not in skip][:top_k]
         return [
             Match(
                 requirement=self.ids[j],
@@ -191,6 +204,6 @@ class Ranker:
         surface = {stem(w): w for w in reversed(_TOKEN.findall(text.lower())) if w not in STOPWORDS}
         found = [k for k, parts in self._keywords[column] if parts and all(p in surface for p in parts)]
         covered = {p for k in found for p in tokens(k)}
-        lexical = set(tokens(lexical_text(self.requirements[column])))
+        lexical = self._lexical_tokens[column]
         shared = sorted(surface[w] for w in (surface.keys() & lexical) - covered if len(w) > 3)
         return tuple(dict.fromkeys([*found, *shared]))[:limit]

@@ -132,9 +132,9 @@ def suggest_for_workspace(workspace: Workspace, top_k: int = 5) -> list[Suggesti
     for version, (doc, passages) in _current_documents(store).items():
         texts = [t for _, t in passages]
         vectors = ranker.embed(texts, key=hashlib.sha256(version.encode()).hexdigest())
-        matches = ranker.rank_document(texts, vectors, len(ranker.ids))
-        wanted = [m for m in matches if (version, str(requirement_iri(m.requirement))) not in reviewed]
-        wanted = [m for m in wanted if (doc, str(requirement_iri(m.requirement))) not in manual][:top_k]
+        skip = {r for r in ranker.ids if (version, str(requirement_iri(r))) in reviewed}
+        skip |= {r for r in ranker.ids if (doc, str(requirement_iri(r))) in manual}
+        wanted = ranker.rank_document(texts, vectors, top_k, skip=skip)
         for rank, match in enumerate(wanted, start=1):
             _add_suggestion(graph, run, version, doc, passages[match.passage][0], match, rank, ranker)
     store.update(f"PREFIX aims: <{AIMS._NS}>\n" + _WITHDRAW + " ;\n" + _insert(graph))

@@ -28,6 +28,7 @@ def test_stateless_json_contract(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 def test_stateless_relative_path_is_reported_as_given(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "p.md").write_text("# AI policy\n\nTop management sets the AI policy and its objectives.\n")
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("aimsgraph.embedding._noticed", set())  # notices print once per process, as a CLI run is
     result = run_cli("suggest", "p.md", "--top-k", "2", "--format", "json", "--model", "none")
     rows = json.loads(result.stdout)
     assert [r["document"] for r in rows] == ["p.md", "p.md"]
