@@ -65,6 +65,11 @@ SELECT ?run ?ended ?violations ?warnings (SUM(?covered) AS ?c) (SUM(?required) A
   OPTIONAL { ?run aims:coverage ?figure . ?figure aims:coveredCount ?covered ; aims:requiredCount ?required }
 } GROUP BY ?run ?ended ?violations ?warnings ORDER BY ?ended
 """
+PASSAGE = """
+SELECT ?p ?text ?page ?heading WHERE {
+  ?p aims:text ?text . OPTIONAL { ?p aims:page ?page } OPTIONAL { ?p aims:headingPath ?heading }
+} LIMIT 1
+"""
 NODE_LABEL = (
     "SELECT ?node ?id ?label WHERE { OPTIONAL { ?node aims:id ?id } OPTIONAL { ?node rdfs:label ?label } } LIMIT 1"
 )
@@ -182,3 +187,15 @@ def history(store: Store) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def passage_text(store: Store, iri: str, width: int = 240) -> str:
+    """Where a passage sits (heading or page) and the start of its text; never the passage's IRI."""
+    rows = store.select(PASSAGE, {"p": URIRef(iri)})
+    if not rows:
+        return ""
+    _, text, page, heading = rows[0]
+    where = str(heading) if heading is not None else (f"p. {page}" if page is not None else "")
+    body = " ".join(str(text).split())
+    body = body if len(body) <= width else body[: width - 1] + "…"
+    return f"{where}: {body}" if where else body

@@ -116,6 +116,11 @@ def neighbours(root: str, iri: str, limit: int) -> list[tuple[str, str, str, str
     return facts.neighbours(_open(root).store, iri, limit)
 
 
+@st.cache_data(show_spinner=False, max_entries=500)
+def passage_text(root: str, iri: str) -> str:
+    return facts.passage_text(_open(root).store, iri)
+
+
 @st.cache_data(show_spinner=False, max_entries=200)
 def node_label(root: str, iri: str) -> str:
     return facts.node_label(_open(root).store, iri)

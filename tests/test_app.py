@@ -71,6 +71,12 @@ def test_accepting_a_suggestion_changes_coverage(suggested_demo_dir: Path, monke
     assert "Accepted 1" in app.success[0].value
     app.switch_page("app_pages/overview.py").run()
     assert app.metric[0].value != before
+    app.switch_page("app_pages/requirements.py").run()
+    app.selectbox(key="req_choice").set_value(requirement).run()
+    evidence = app.dataframe[1].value
+    reviewed = evidence[evidence["method"] == "reviewed"]
+    assert len(reviewed) and reviewed["accepted by"].iloc[0] == "analyst"
+    assert reviewed["passage"].iloc[0] and not reviewed["passage"].iloc[0].startswith("urn:")
 
 
 def test_uploads_stay_inside_documents_and_refuse_bad_files(tmp_path: Path) -> None:

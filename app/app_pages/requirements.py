@@ -33,7 +33,11 @@ kinds = st.segmented_control(
 left, right = st.columns([2, 3])
 with left:
     st.dataframe(
-        views.coloured(tree[tree["kind"].isin(kinds or [])], "status"), hide_index=True, width="stretch", height=620
+        views.coloured(tree[tree["kind"].isin(kinds or [])][["requirement", "status"]], "status"),
+        hide_index=True,
+        width="stretch",
+        height=620,
+        column_config={"requirement": st.column_config.TextColumn(width="large")},
     )
 with right:
     ids = [r.id for r in requirements]
@@ -65,11 +69,11 @@ with right:
                             "document": f"{e.evidence} {e.title}",
                             "system": s or "organisation",
                             "nature": e.nature,
+                            "accepted by": e.reviewer or "",
+                            "when": (e.decided or "")[:16].replace("T", " "),
                             "method": e.method,
                             "current": e.current,
-                            "passage": e.passage or "",
-                            "accepted by": e.reviewer or "",
-                            "when": e.decided or "",
+                            "passage": state.passage_text(root, e.passage) if e.passage else "",
                         }
                         for s, e in refs
                     ]
