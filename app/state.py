@@ -172,3 +172,27 @@ def show_flash() -> None:
     level, message = st.session_state.pop(FLASH, (None, None))
     if message:
         {"warning": st.warning, "error": st.error}.get(level or "", st.success)(message)
+
+
+# ---------------------------------------------------------------- analytics (aimsgraph.analytics)
+@st.cache_data(show_spinner=False)
+def weak_spots(root: str) -> tuple[list[Any], list[Any]] | None:
+    """Single points of failure and broken risk chains, or None when this build has no analytics."""
+    single = optional("aimsgraph.analytics", "single_points_of_failure")
+    broken = optional("aimsgraph.analytics", "broken_risk_chains")
+    matrix = coverage(root)
+    if single is None or broken is None or matrix is None:
+        return None
+    return list(single(matrix)), list(broken(_open(root).store, matrix))
+
+
+@st.cache_data(show_spinner=False)
+def unused_documents(root: str) -> list[Any] | None:
+    unused = optional("aimsgraph.analytics", "unused_documents")
+    return list(unused(_open(root).store)) if unused else None
+
+
+@st.cache_data(show_spinner="Working out what depends on it…", max_entries=50)
+def document_impact(root: str, evidence: str) -> Any | None:
+    impact = optional("aimsgraph.analytics", "document_impact")
+    return impact(_open(root).store, evidence) if impact else None

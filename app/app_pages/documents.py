@@ -60,3 +60,43 @@ if docs:
     st.dataframe(pd.DataFrame(docs), hide_index=True, width="stretch")
 else:
     st.info("No documents yet: list them in org/evidence.yaml or upload them here.")
+
+st.subheader("What depends on a document")
+if docs and state.unused_documents(root) is not None:
+    names = {d["id"]: f"{d['id']} {d['title']}" for d in docs}
+    chosen = st.selectbox(
+        "Document",
+        list(names),
+        format_func=names.__getitem__,
+        key="doc_impact",
+        index=None,
+        placeholder="Choose a document to see what its loss would uncover",
+    )
+    impact = state.document_impact(root, chosen) if chosen else None
+    if impact is not None:
+        if impact.losses:
+            st.dataframe(
+                pd.DataFrame(
+                    [
+                        {
+                            "requirement": state.label(x.requirement),
+                            "scope": x.system or "organisation",
+                            "now": x.before,
+                            "without it": x.after,
+                        }
+                        for x in impact.losses
+                    ]
+                ),
+                hide_index=True,
+                width="stretch",
+            )
+        else:
+            st.caption("Nothing: every requirement it supports has other current evidence.")
+    unused = state.unused_documents(root) or []
+    st.markdown(f"**Documents that support nothing** ({len(unused)})")
+    if unused:
+        st.dataframe(
+            pd.DataFrame([{"id": u.evidence, "title": u.title, "file": u.file} for u in unused]),
+            hide_index=True,
+            width="stretch",
+        )

@@ -118,3 +118,25 @@ else:
         .properties(height=24 * len(order))
     )
     st.altair_chart(heat, width="stretch")
+
+st.subheader("Weak spots")
+spots = state.weak_spots(root)
+if spots is None:
+    views.not_available("Analytics")
+else:
+    single, broken = spots
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Single points of failure**: evidence that alone supports several requirements")
+        if single:
+            rows = [{"evidence": s.evidence, "requirements": ", ".join(s.requirements)} for s in single]
+            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        else:
+            st.caption("None: every requirement has more than one current support or none at all.")
+    with right:
+        st.markdown("**Broken risk chains**: risk → treatment → control → current evidence")
+        if broken:
+            rows = [{"risk": f"{b.risk} {b.title}", "why": b.reason} for b in broken]
+            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        else:
+            st.caption("Every risk reaches current evidence through its controls.")
