@@ -36,7 +36,7 @@ with left:
             tooltip=["likelihood", "impact", "ids"],
         )
         text = base.mark_text(fontSize=14).encode(text=alt.Text("ids:N"))
-        st.altair_chart(cells + text, width="stretch")
+        st.altair_chart((cells + text).properties(height=260), width="stretch")
         st.dataframe(
             frame[["id", "title", "likelihood", "impact", "score", "treatment", "controls"]],
             hide_index=True,
