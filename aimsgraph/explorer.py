@@ -18,6 +18,15 @@ from aimsgraph.resources import app_entry
 
 HOST = "127.0.0.1"
 WORKSPACE_ENV = "AIMSGRAPH_WORKSPACE"
+# Flags for driving Debian's chromium headless on a machine with no outside network (tests, benchmarks).
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
 
 
 class ExplorerError(AimsError):

@@ -21,18 +21,10 @@ import pyoxigraph as ox
 from playwright.sync_api import Page, sync_playwright
 
 from aimsgraph.demo import prepare_demo
-from aimsgraph.explorer import start_explorer
+from aimsgraph.explorer import CHROMIUM_FLAGS, start_explorer
 from aimsgraph.workspace import Workspace
 from benchmarks.synthetic import write_synthetic
 
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SHOTS = Path("test-artifacts/screenshots")
 CHARTS = 3  # coverage bars, findings by severity, heatmap
 
@@ -69,7 +61,7 @@ def measure(workspace: Path, runs: int, shot: Path | None = None) -> dict[str, f
     """Cold and warm Overview renders and the Exports baseline, each the median over `runs` fresh servers."""
     cold, warm, base = [], [], []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=list(CHROMIUM_FLAGS))
         for _ in range(runs):
             explorer = start_explorer(workspace, quiet=True)
             try:

@@ -10,19 +10,11 @@ from pathlib import Path
 import pytest
 
 from aimsgraph.catalog import requirements_by_id
-from aimsgraph.explorer import Explorer, start_explorer
+from aimsgraph.explorer import CHROMIUM_FLAGS, Explorer, start_explorer
 
 pytestmark = pytest.mark.browser
 sync_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = os.environ.get("AIMSGRAPH_CHROMIUM", "/usr/bin/chromium")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SHOTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "screenshots"
 PAGES = ["", "requirements", "systems", "gaps", "suggestions", "documents", "graph", "sparql", "exports"]
 
@@ -43,7 +35,7 @@ def explorer(suggested_demo_dir: Path) -> Iterator[Explorer]:
 @pytest.fixture
 def page() -> Iterator[sync_api.Page]:
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_FLAGS))
         tab = browser.new_page(viewport={"width": 1400, "height": 2400}, accept_downloads=True)
         tab.set_default_timeout(60_000)
         yield tab
