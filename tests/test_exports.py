@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
+import stat
 import subprocess
 from pathlib import Path
 
@@ -123,3 +125,14 @@ def test_bad_exports_exit_2_and_write_nothing(demo_dir: Path, args: list[str], m
     assert result.exit_code == 2 and message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not list(demo_dir.glob("*.tmp")) and not (demo_dir / "no").exists()
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_exports_get_normal_permissions(demo_dir: Path, tmp_path: Path, umask: int, mode: int) -> None:
+    previous = os.umask(umask)
+    try:
+        out = tmp_path / "soa.csv"
+        _export(demo_dir, "soa", "-o", str(out))
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(out.stat().st_mode) == mode

@@ -79,8 +79,18 @@ def write_output(text: str | bytes, output: Path | None) -> None:
     write_atomically(output, text)
 
 
+def _default_mode() -> int:
+    """The mode an ordinary new file gets: 0666 minus the process umask."""
+    mask = os.umask(0)  # reading the umask means setting it; put it straight back
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def write_atomically(path: Path, data: str | bytes) -> None:
-    """Write `data` to `path` via a temporary file in the same folder and a rename."""
+    """Write `data` to `path` via a temporary file in the same folder and a rename.
+
+    The file gets the permissions of a normally created file (mkstemp alone would leave it 0600).
+    """
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise InputError("folder does not exist", source=str(folder))
@@ -88,6 +98,7 @@ def write_atomically(path: Path, data: str | bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.chmod(tmp, _default_mode())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
