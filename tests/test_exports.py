@@ -136,3 +136,18 @@ def test_exports_get_normal_permissions(demo_dir: Path, tmp_path: Path, umask: i
     finally:
         os.umask(previous)
     assert stat.S_IMODE(out.stat().st_mode) == mode
+
+
+def test_xlsx_writer_round_trips_awkward_text(tmp_path: Path) -> None:
+    from aimsgraph.xlsx_writer import Sheet, column_letter, workbook_bytes
+
+    assert [column_letter(i) for i in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]
+    values = ["a & b <c>", "  padded ", "bell\x07gone", "", "ünïcode ✓"]
+    sheets = [Sheet("One & two", ["h1", "h2", "h3", "h4", "h5"], [values, [("missing: x", "red"), "y"]], [12], "B2")]
+    out = tmp_path / "w.xlsx"
+    out.write_bytes(workbook_bytes(sheets, {"red": "FFC7CE"}, "A & B"))
+    book = load_workbook(out)
+    sheet = book["One & two"]
+    assert [c.value for c in sheet[2]] == ["a & b <c>", "  padded ", "bellgone", None, "ünïcode ✓"]
+    assert sheet["A1"].font.b and sheet["A3"].fill.start_color.rgb == "FFFFC7CE" and not sheet["B3"].fill.fill_type
+    assert sheet.freeze_panes == "B2" and sheet.auto_filter.ref == "A1:E3" and book.properties.title == "A & B"
