@@ -26,6 +26,10 @@ LEAF_PARENTS = "SELECT DISTINCT ?parent WHERE { ?child skos:broader ?parent }"
 SOA = (
     "SELECT ?row ?control ?ap WHERE { ?row a aims:ApplicabilityDecision ; aims:control ?control ; aims:applicable ?ap }"
 )
+# soa-complete needs only a typed row naming the control (sh:class follows subclasses), not its aims:applicable
+SOA_CONTROLS = (
+    "SELECT DISTINCT ?c WHERE { ?row aims:control ?c ; a ?t . ?t rdfs:subClassOf* aims:ApplicabilityDecision }"
+)
 A6_CONTROLS = "SELECT ?c WHERE { ?c skos:broader ?o . ?o skos:broader iso:A.6 }"
 A9_CONTROLS = "SELECT ?c WHERE { ?c skos:broader iso:A.9 }"
 TREATMENTS = "SELECT ?risk ?t ?option WHERE { ?risk aims:treatment ?t . ?t aims:treatmentOption ?option }"
@@ -101,7 +105,7 @@ def control_operating_evidence(f: Facts) -> Pairs:
 
 
 def soa_complete(f: Facts) -> Pairs:
-    return _missing(f.instances(AIMS.Control), {c for _, c, _ in f.soa})
+    return _missing(f.instances(AIMS.Control), {r[0] for r in rows(f.store, SOA_CONTROLS) if r[0]})
 
 
 def soa_exclusion_justified(f: Facts) -> Pairs:
