@@ -17,7 +17,7 @@ import bm25s
 import numpy as np
 import numpy.typing as npt
 
-from aimsgraph.catalog import Requirement, leaf_clause_ids, load_requirements
+from aimsgraph.catalog import Requirement, leaf_clause_ids, load_requirements, requirements_by_id
 from aimsgraph.embedding import EmbeddingCache, Encoder
 
 Matrix = npt.NDArray[np.float64]
@@ -69,18 +69,23 @@ def candidates() -> list[Requirement]:
 
 
 def lexical_text(req: Requirement) -> str:
-    """What BM25 matches a requirement by: title (twice: the strongest cue), description, evidence, keywords."""
+    """What BM25 matches a requirement by: title (twice: the strongest cue), description, evidence, keywords,
+    and the parent's title and description (a control's objective, a clause's section): the broader topic."""
+    parent = requirements_by_id().get(req.parent or "")
+    context = [parent.title, parent.description] if parent else []
     return " ".join(
-        [req.title, req.title, req.description, *req.design_evidence, *req.operating_evidence, *req.keywords]
+        [req.title, req.title, req.description, *req.design_evidence, *req.operating_evidence, *req.keywords, *context]
     )
 
 
 def dense_views(req: Requirement) -> list[str]:
-    """Several short texts per requirement; a passage's dense score is its best match among them."""
+    """Several short texts per requirement; a passage's dense score is its mean similarity to them (the mean
+    rewards passages close to the requirement as a whole, not to one keyword list)."""
     return [
         f"{req.title}. {req.description}",
         f"{req.title}: {'; '.join(req.design_evidence + req.operating_evidence)}",
         f"{req.title}: {', '.join(req.keywords)}",
+        req.title,
     ]
 
 
@@ -133,9 +138,9 @@ class Ranker:
         return np.asarray(rows, dtype=np.float64).reshape(len(texts), len(self.ids))
 
     def dense(self, vectors: npt.NDArray[np.float32]) -> Matrix:
-        """Best cosine similarity of every candidate's views to every vector (rows: vectors)."""
+        """Mean cosine similarity of every candidate's views to every vector (rows: vectors)."""
         sims = np.einsum("pd,rvd->prv", vectors, self._views)
-        return np.asarray(sims.max(axis=2), dtype=np.float64)
+        return np.asarray(sims.mean(axis=2), dtype=np.float64)
 
     def embed(self, texts: list[str], key: str | None = None) -> npt.NDArray[np.float32] | None:
         """Embeddings of `texts` (cached), or None without a model."""
