@@ -16,6 +16,7 @@ from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Identifier
 
+from aimsgraph.coverage_view import coverage_view, reads_view
 from aimsgraph.errors import InputError, StoreError
 from aimsgraph.resources import query_files
 from aimsgraph.store import Store
@@ -166,6 +167,11 @@ def check_read_only(text: str) -> str:
     Refused: syntax errors (with line and column), updates and LOAD, SERVICE, and FROM / FROM NAMED naming a
     remote IRI (all of them could change data or reach the network).
     """
+    return _guard(text)[0]
+
+
+def _guard(text: str) -> tuple[str, list[str]]:
+    """The query form and the IRIs its FROM / FROM NAMED clauses name, after the read-only checks."""
     try:
         parsed = parseQuery(text)
     except ParseException as exc:
@@ -178,12 +184,21 @@ def check_read_only(text: str) -> str:
     for node in _walk(parsed):
         if isinstance(node, CompValue) and node.name == "ServiceGraphPattern":
             raise QueryRefused("SERVICE is not allowed: queries may not reach other endpoints")
+    iris = []
     # CompValue.get has its own signature (no default argument), hence the explicit test.
     for clause in query["datasetClause"] if "datasetClause" in query else []:  # noqa: SIM401
         iri = clause["default"] if "default" in clause else clause["named"]
         if iri is not None and _REMOTE.match(str(iri)):
             raise QueryRefused(f"FROM <{iri}> is not allowed: only graphs of this store may be named")
-    return FORMS[query.name]
+        iris.append(str(iri))
+    return FORMS[query.name], iris
+
+
+def _view_day(bindings: Mapping[str, Identifier]) -> date:
+    """The as-of day of the coverage view a query reads: its ?as_of binding, else today."""
+    value = bindings.get("as_of")
+    day = value.toPython() if isinstance(value, Literal) else None
+    return day if isinstance(day, date) else date.today()
 
 
 # ---------------------------------------------------------------- running
@@ -223,12 +238,14 @@ def run_query(
     row_limit: int = 10000,
 ) -> QueryOutcome:
     """Check that `text` is read-only, then run it with `bindings` (initBindings) within the limits."""
-    form = check_read_only(text)
+    form, iris = _guard(text)
     box: dict[str, Any] = {}
 
     def work() -> None:
         try:
-            box["outcome"] = _collect(store, text, bindings or {}, row_limit)
+            # A query naming the coverage view reads the derived view (built or reused here) instead of the store.
+            target = coverage_view(store, _view_day(bindings or {})) if reads_view(iris) else store
+            box["outcome"] = _collect(target, text, bindings or {}, row_limit)
         except BaseException as exc:  # handed back to the caller's thread
             box["error"] = exc
 

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 from rdflib import Literal
 
+from aimsgraph.coverage import coverage_matrix
 from aimsgraph.errors import InputError
+from aimsgraph.review import accept_suggestions
 from aimsgraph.sparql import bind_parameters, check_read_only, load_query, run_query, saved_queries
+from aimsgraph.suggestions import pending_suggestions
 from aimsgraph.workspace import Workspace
 from tests.conftest import run_cli
 
@@ -57,6 +61,34 @@ def test_saved_queries_answer_on_the_demo(demo: Workspace) -> None:
     stale = [r["evidence"] for r in _rows(demo, "stale-evidence")]
     assert stale == ["ia-scrivo-intake", "data-provenance-claimsight"]
     assert [r["evidence"] for r in _rows(demo, "unused-documents")] == ["incident-log-2026"]
+
+
+def test_coverage_view_agrees_with_the_matrix(demo: Workspace) -> None:
+    matrix = coverage_matrix(demo.store, date.fromisoformat(AS_OF))
+    by_req = {r["requirement"]: r for r in _rows(demo, "coverage-by-requirement")}
+    assert {k: r["status"] for k, r in by_req.items()} == {
+        r.id: matrix.cell(r.id).status for r in matrix.requirements if r.kind != "objective"
+    }
+    parents = {r.parent for r in matrix.requirements}
+    leaves = [r.id for r in matrix.requirements if r.kind != "objective" and r.id not in parents]
+    for row in _rows(demo, "coverage-by-system"):
+        statuses = [matrix.cell(leaf, row["system"]).status for leaf in leaves]
+        assert row["covered"] == str(statuses.count("covered")) and row["missing"] == str(statuses.count("missing"))
+    assert {r["as_of"] for r in _rows(demo, "coverage-by-system")} == {AS_OF}
+
+
+def test_a_review_decision_shows_up_in_the_saved_queries(suggested_demo_dir: Path) -> None:
+    workspace = Workspace.open(suggested_demo_dir)
+    try:
+        missing = [r["requirement"] for r in _rows(workspace, "requirements-without-evidence")]
+        pick = next(s for s in pending_suggestions(workspace.store) if s.requirement in missing)
+        before = {r["requirement"]: r for r in _rows(workspace, "coverage-by-requirement")}[pick.requirement]
+        assert accept_suggestions(workspace, [pick.id], "tester") == 1
+        after = {r["requirement"]: r for r in _rows(workspace, "coverage-by-requirement")}[pick.requirement]
+        assert (before["evidence"], after["evidence"]) == ("0", "1")
+        assert pick.requirement not in [r["requirement"] for r in _rows(workspace, "requirements-without-evidence")]
+    finally:
+        workspace.close()
 
 
 def test_risk_chain_roles_and_reviews(demo: Workspace) -> None:
@@ -120,7 +152,7 @@ def test_cli_query_formats(demo_dir: Path) -> None:
     result = run_cli("-w", str(demo_dir), "query", "requirements-without-evidence", "--format", "json")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
-    assert data["head"]["vars"] == ["requirement", "kind", "title"]
+    assert data["head"]["vars"] == ["requirement", "kind", "title", "as_of"]
     assert data["results"]["bindings"][0]["requirement"] == {"type": "literal", "value": "6.3"}
     csv_out = run_cli("-w", str(demo_dir), "query", "stale-evidence", "-p", f"as_of={AS_OF}", "--format", "csv")
     assert csv_out.stdout.splitlines()[0].startswith("evidence,title")
