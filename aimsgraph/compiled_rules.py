@@ -1,7 +1,9 @@
 """The fast engine: each gap rule of shapes/*.ttl as positive joins in Oxigraph plus set differences in Python.
 
-It must give exactly the hits pyshacl gives on the same shapes (tests/test_validation_engines.py proves it on the
-shape cases, the demo and a synthetic organisation); pyshacl stays the reference.
+It must give exactly the hits pyshacl gives on the same shapes (tests prove it on the shape cases, the demo and a
+synthetic organisation); pyshacl stays the reference. Every fetched set names the graphs it reads and is cached
+until one of them is written, so re-validating after a review decision recomputes only the link-based rules'
+inputs (the reviews graph) and the set differences, not the whole organisation.
 """
 
 from __future__ import annotations
@@ -13,9 +15,9 @@ from functools import cached_property
 from rdflib import Graph, URIRef
 
 from aimsgraph.coverage import link_refs
-from aimsgraph.fastquery import rows
+from aimsgraph.fastquery import Row, cached_rows
 from aimsgraph.findings import Hit, rule_shapes
-from aimsgraph.namespaces import AIMS, ISO, ROLE
+from aimsgraph.namespaces import AIMS, ISO, ROLE, GraphName
 from aimsgraph.store import Store
 
 Pairs = Iterable[tuple[str, str | None]]
@@ -37,8 +39,18 @@ SCORES = "SELECT ?risk ?score WHERE { ?risk aims:riskScore ?score }"
 THRESHOLDS = "SELECT ?th WHERE { ?org aims:riskThreshold ?th }"
 
 
+# What the organisation-side rules read (the pyshacl data graph minus the reviews graph, which holds only
+# review activities and links: those reach the rules through coverage.link_refs).
+ORG_SIDE = (GraphName.CATALOG, GraphName.ORG, GraphName.DOCUMENTS)
+
+
+def rows(store: Store, sparql: str, bindings: dict[str, URIRef] | None = None) -> list[Row]:
+    """Rows of an organisation-side query, cached until the catalog, org or documents graph is written."""
+    return cached_rows(store, sparql, ORG_SIDE, bindings)
+
+
 class Facts:
-    """Sets the rules are made of, each fetched once per run."""
+    """Sets the rules are made of, each fetched once per run (and reused across runs while unchanged)."""
 
     def __init__(self, store: Store, as_of: date, current: dict[str, str], missing: set[str]) -> None:
         self.store, self.as_of, self.current_sha, self.missing = store, as_of, current, missing
@@ -176,10 +188,10 @@ def risk_controls(f: Facts) -> Pairs:
 
 
 def risk_acceptance(f: Facts) -> Pairs:
-    thresholds = [int(str(r[0])) for r in rows(f.store, THRESHOLDS)]
+    thresholds = [float(str(r[0])) for r in rows(f.store, THRESHOLDS)]  # numbers compare as SPARQL's >= does
     if not thresholds:
         return []
-    scores = {r[0]: int(str(r[1])) for r in rows(f.store, SCORES)}
+    scores = {r[0]: float(str(r[1])) for r in rows(f.store, SCORES)}
     accepted = {r for r, _, o in rows(f.store, TREATMENTS) if o == str(AIMS.Accept)}
     high = {r for r in accepted & f.instances(AIMS.Risk) if r in scores and scores[r] >= min(thresholds)}
     return _missing({r for r in high if r}, f.subjects(AIMS.acceptedBy))

@@ -17,27 +17,36 @@ from datetime import date
 from typing import Literal
 
 from aimsgraph.catalog import Requirement, load_requirements
-from aimsgraph.fastquery import Row, rows
-from aimsgraph.namespaces import local_id
+from aimsgraph.fastquery import cached, cached_rows, rows
+from aimsgraph.namespaces import GraphName, local_id
 from aimsgraph.store import Store
 
 Status = Literal["covered", "stale", "design-only", "missing", "excluded"]
 
+# Links and the documents they point to are fetched apart (each a cheap scan, cached per graph) and joined here:
+# one query joining them with ten OPTIONALs was the slowest step of validation at 1M triples.
 LINKS_QUERY = """
-SELECT ?link ?req ?doc ?docid ?title ?method ?decided ?issued ?due ?sys ?op ?passage ?reviewer WHERE {
-  ?link a aims:EvidenceLink ; aims:status aims:Accepted ; aims:requirement ?req ; aims:evidence ?doc .
-  OPTIONAL { ?doc aims:id ?docid }
-  OPTIONAL { ?doc dcterms:title ?title }
-  OPTIONAL { ?link aims:method ?method }
+SELECT ?link ?req ?doc ?sys ?decided ?method ?passage ?reviewer WHERE {
+  ?link aims:status aims:Accepted ; aims:requirement ?req ; aims:evidence ?doc .
+  OPTIONAL { ?link aims:forSystem ?sys }
   OPTIONAL { ?link aims:decidedAt ?decided }
+  OPTIONAL { ?link aims:method ?method }
   OPTIONAL { ?link aims:passage ?passage }
   OPTIONAL { ?link aims:reviewer ?reviewer }
+}
+"""
+DOCUMENTS_QUERY = """
+SELECT ?doc ?id ?title ?issued ?due ?op WHERE {
+  ?doc a aims:Document .
+  OPTIONAL { ?doc aims:id ?id }
+  OPTIONAL { ?doc dcterms:title ?title }
   OPTIONAL { ?doc dcterms:issued ?issued }
   OPTIONAL { ?doc aims:reviewDue ?due }
-  OPTIONAL { ?link aims:forSystem ?sys }
   OPTIONAL { ?doc a ?op FILTER(?op = aims:OperatingEvidence) }
 }
 """
+LINK_GRAPHS = (GraphName.ORG, GraphName.REVIEWS)  # manual links, reviewed links
+DOCUMENT_GRAPHS = (GraphName.ORG, GraphName.DOCUMENTS)  # the evidence register, ingested documents
 EXCLUDED_QUERY = """
 SELECT ?control ?applicable WHERE {
   ?row a aims:ApplicabilityDecision ; aims:control ?control ; aims:applicable ?applicable
@@ -125,23 +134,78 @@ def _text(term: object) -> str | None:
     return None if term is None else str(term)
 
 
-def _ref(row: Row, as_of: date) -> EvidenceRef | None:
-    """The evidence reference of one link row, or None when the link did not exist yet on `as_of`."""
-    _, _, doc, docid, title, method, decided, issued, due, _, op, passage, reviewer = row
+@dataclass(frozen=True)
+class LinkRow:
+    """One accepted evidence link as stored (one row per system it is made for)."""
+
+    requirement: str
+    system: str | None
+    document: str
+    decided: str | None
+    method: str | None
+    passage: str | None
+    reviewer: str | None
+
+
+@dataclass(frozen=True)
+class DocumentFacts:
+    """What coverage needs of a document: id, title, dates and nature."""
+
+    id: str
+    title: str
+    issued: str | None
+    due: str | None
+    operating: bool
+
+
+def accepted_links(store: Store) -> list[LinkRow]:
+    """Every accepted evidence link (manual and reviewed), cached per graph until that graph is written."""
+    out: list[LinkRow] = []
+    for graph in LINK_GRAPHS:
+        out += cached(store, ("links", graph), (graph,), lambda g=graph: _fetch_links(store, g))  # type: ignore[misc]
+    return out
+
+
+def _fetch_links(store: Store, graph: GraphName) -> list[LinkRow]:
+    found = []
+    for _, req, doc, sys, decided, method, passage, reviewer in rows(store, LINKS_QUERY, graphs=(graph,)):
+        system = local_id(sys) if sys is not None else None
+        found.append(LinkRow(local_id(req or ""), system, doc or "", decided, method, passage, reviewer))
+    return found
+
+
+def document_facts(store: Store) -> dict[str, DocumentFacts]:
+    """Facts of every document by IRI (cached until the register or the documents graph is written)."""
+    return cached(store, "documents", DOCUMENT_GRAPHS, lambda: _fetch_documents(store))
+
+
+def _fetch_documents(store: Store) -> dict[str, DocumentFacts]:
+    found: dict[str, DocumentFacts] = {}
+    for doc, ident, title, issued, due, op in rows(store, DOCUMENTS_QUERY, graphs=DOCUMENT_GRAPHS):
+        known = found.get(doc or "")
+        if known is None or (op is not None and not known.operating):
+            name = ident or local_id(doc or "")
+            found[doc or ""] = DocumentFacts(name, title or name, issued, due, op is not None)
+    return found
+
+
+def evidence_ref(link: LinkRow, documents: dict[str, DocumentFacts], as_of: date) -> EvidenceRef | None:
+    """The evidence behind one link on `as_of`, or None when the link or its document did not exist yet."""
     day = as_of.isoformat()
-    if decided is not None and str(decided)[:10] > day:
-        return None
-    if issued is not None and str(issued) > day:
+    doc = documents.get(link.document) or DocumentFacts(
+        local_id(link.document), local_id(link.document), None, None, False
+    )
+    if (link.decided is not None and link.decided[:10] > day) or (doc.issued is not None and doc.issued > day):
         return None
     return EvidenceRef(
-        evidence=str(docid) if docid is not None else local_id(str(doc)),
-        title=str(title) if title is not None else local_id(str(doc)),
-        nature="operating" if op is not None else "design",
-        method="reviewed" if method is not None and str(method).endswith("Reviewed") else "manual",
-        current=due is None or str(due) >= day,
-        passage=_text(passage),
-        reviewer=local_id(str(reviewer)) if reviewer is not None else None,
-        decided=_text(decided),
+        evidence=doc.id,
+        title=doc.title,
+        nature="operating" if doc.operating else "design",
+        method="reviewed" if link.method is not None and link.method.endswith("Reviewed") else "manual",
+        current=doc.due is None or doc.due >= day,
+        passage=link.passage,
+        reviewer=local_id(link.reviewer) if link.reviewer is not None else None,
+        decided=link.decided,
     )
 
 
@@ -167,25 +231,39 @@ def _rollup(statuses: list[Status]) -> Status:
 
 def link_refs(store: Store, as_of: date) -> dict[tuple[str, str | None], set[EvidenceRef]]:
     """Accepted links existing on `as_of`, by (requirement id, system id or None for org-wide links)."""
+    return cached(store, ("refs", as_of), LINK_GRAPHS + DOCUMENT_GRAPHS, lambda: _link_refs(store, as_of))
+
+
+def _link_refs(store: Store, as_of: date) -> dict[tuple[str, str | None], set[EvidenceRef]]:
     refs: dict[tuple[str, str | None], set[EvidenceRef]] = defaultdict(set)
-    for row in rows(store, LINKS_QUERY):
-        ref = _ref(row, as_of)
+    documents = document_facts(store)
+    for link in accepted_links(store):
+        ref = evidence_ref(link, documents, as_of)
         if ref is not None:
-            system = local_id(str(row[9])) if row[9] is not None else None
-            refs[(local_id(str(row[1])), system)].add(ref)
-    return refs
+            refs[(link.requirement, link.system)].add(ref)
+    return dict(refs)
 
 
 def excluded_controls(store: Store) -> set[str]:
     """Controls the SoA marks not applicable."""
-    return {local_id(str(c)) for c, a in rows(store, EXCLUDED_QUERY) if str(a).lower() in ("false", "0")}
+    found = cached_rows(store, EXCLUDED_QUERY, (GraphName.ORG,))
+    return {local_id(str(c)) for c, a in found if str(a).lower() in ("false", "0")}
 
 
-def coverage_matrix(store: Store, as_of: date | None = None) -> CoverageMatrix:
-    """Coverage of every clause and control, organisation-wide and per AI system, on `as_of` (default today)."""
+def coverage_matrix(store: Store, as_of: date | None = None, per_system: bool = True) -> CoverageMatrix:
+    """Coverage of every clause and control, organisation-wide and per AI system, on `as_of` (default today).
+
+    With per_system=False only the organisation-level cells are computed (cheaper at scale). The result is
+    cached until the data it reads changes; treat it as read-only.
+    """
     day = as_of or date.today()
+    graphs = (GraphName.CATALOG, *LINK_GRAPHS, *DOCUMENT_GRAPHS)
+    return cached(store, ("coverage", day, per_system), graphs, lambda: _coverage_matrix(store, day, per_system))
+
+
+def _coverage_matrix(store: Store, day: date, per_system: bool) -> CoverageMatrix:
     requirements = list(load_requirements())
-    systems = sorted(str(row[0]) for row in rows(store, SYSTEMS_QUERY))
+    systems = sorted(str(row[0]) for row in cached_rows(store, SYSTEMS_QUERY, (GraphName.ORG,))) if per_system else []
     refs, excluded = link_refs(store, day), excluded_controls(store)
     matrix = CoverageMatrix(day, requirements, systems)
     children = _children(requirements)

@@ -13,8 +13,8 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
-from aimsgraph.fastquery import rows
-from aimsgraph.namespaces import AIMS, ISO, local_id
+from aimsgraph.fastquery import cached, rows
+from aimsgraph.namespaces import AIMS, ISO, GraphName, local_id
 from aimsgraph.store import Store
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -22,26 +22,18 @@ SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 JSON_FIELDS = ("severity", "rule", "focus", "requirement", "system", "message", "fix")
 Hit = tuple[str, str, str | None]  # shape IRI, focus IRI, value IRI or None
 
+# The nodes findings are about, described in one query per batch (a VALUES block of their IRIs).
 FOCUS_QUERY = """
-SELECT ?id ?label ?title ?control ?system WHERE {
-  OPTIONAL { ?focus aims:id ?id }
-  OPTIONAL { ?focus rdfs:label ?label }
-  OPTIONAL { ?focus dcterms:title ?title }
-  OPTIONAL { ?focus a aims:ApplicabilityDecision ; aims:control ?control }
-  OPTIONAL { ?focus aims:system ?system }
-} LIMIT 1
-"""
-# Many findings: describe every identified node in one pass instead of one query per focus.
-ALL_FOCUS_QUERY = """
 SELECT ?focus ?id ?label ?title ?control ?system WHERE {
-  ?focus aims:id ?id .
+  OPTIONAL { ?focus aims:id ?id }
   OPTIONAL { ?focus rdfs:label ?label }
   OPTIONAL { ?focus dcterms:title ?title }
   OPTIONAL { ?focus a aims:ApplicabilityDecision ; aims:control ?control }
   OPTIONAL { ?focus aims:system ?system }
 }
 """
-BULK_FROM = 100
+DESCRIBED_GRAPHS = (GraphName.CATALOG, GraphName.ORG, GraphName.DOCUMENTS)  # findings are never about review data
+BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -123,12 +115,26 @@ def rule_shapes(shapes: Graph) -> dict[str, URIRef]:
     return found
 
 
-def _describe(store: Store, node: str, known: dict[str, tuple[str | None, ...]]) -> dict[str, str | None]:
-    if node in known:
-        ident, label, title, control, system = known[node]
-    else:
-        row = rows(store, FOCUS_QUERY, {"focus": URIRef(node)})
-        ident, label, title, control, system = row[0] if row else (None,) * 5
+Description = dict[str, str | None]
+
+
+def describe_nodes(store: Store, nodes: set[str]) -> dict[str, Description]:
+    """Id, label, SoA control and system of each node (kept per store until the described graphs change)."""
+    known: dict[str, Description] = cached(store, "descriptions", DESCRIBED_GRAPHS, dict)
+    wanted = sorted(n for n in nodes if n not in known and not n.startswith("_:"))
+    for at in range(0, len(wanted), BATCH):
+        found: dict[str, tuple[str | None, ...]] = {}
+        iris = " ".join(f"<{n}>" for n in wanted[at : at + BATCH])
+        query = FOCUS_QUERY.replace("WHERE {", f"WHERE {{ VALUES ?focus {{ {iris} }}", 1)
+        for row in rows(store, query, graphs=DESCRIBED_GRAPHS):
+            found.setdefault(row[0] or "", row[1:])
+        for node in wanted[at : at + BATCH]:
+            known[node] = _description(node, found.get(node, (None,) * 5))
+    return {n: known.get(n) or _description(n, (None,) * 5) for n in nodes}
+
+
+def _description(node: str, row: tuple[str | None, ...]) -> Description:
+    ident, label, title, control, system = row
     return {
         "id": ident or local_id(node),
         "label": label or title,
@@ -146,17 +152,14 @@ def make_findings(
     store: Store, shapes: Graph, hits: set[Hit], message_hint: dict[Hit, str] | None = None
 ) -> list[Finding]:
     """Findings for engine hits, sorted by severity, rule and focus; duplicates collapse."""
-    cache: dict[str, dict[str, str | None]] = {}
-    known: dict[str, tuple[str | None, ...]] = {}
-    if len(hits) >= BULK_FROM:
-        for row in rows(store, ALL_FOCUS_QUERY):
-            known.setdefault(row[0] or "", row[1:])
+    described = describe_nodes(store, {focus for _, focus, _ in hits})
     infos: dict[str, ShapeInfo] = {}
     out: set[Finding] = set()
     for hit in hits:
         shape, focus, value = hit
-        info = infos.setdefault(shape, shape_info(shapes, _term(shape)))
-        desc = cache[focus] if focus in cache else cache.setdefault(focus, _describe(store, focus, known))
+        if shape not in infos:
+            infos[shape] = shape_info(shapes, _term(shape))
+        info, desc = infos[shape], described[focus]
         requirement = local_id(focus) if focus.startswith(str(ISO)) else desc["control"]
         if value is not None and value.startswith(str(ISO)):
             requirement = local_id(value)

@@ -82,7 +82,8 @@ def _decide(store: Store, views: list[SuggestionView], reviewer: str, accept: bo
     store.update(
         f"DELETE DATA {{ GRAPH <{sg}> {{ {old.serialize(format='nt')} }} }} ;\n"
         f"INSERT DATA {{ GRAPH <{sg}> {{ {new.serialize(format='nt')} }} }} ;\n"
-        f"INSERT DATA {{ GRAPH <{rg}> {{ {links.serialize(format='nt')} }} }}"
+        f"INSERT DATA {{ GRAPH <{rg}> {{ {links.serialize(format='nt')} }} }}",
+        graphs=(GraphName.SUGGESTIONS, GraphName.REVIEWS),
     )
     return len(views)
 

@@ -29,6 +29,10 @@ class Store:
         self.dataset = dataset
         self.kind = kind
         self.location = location
+        # Write bookkeeping for caches: a counter bumped by every write through this object, and per graph the
+        # counter value of its last write (None key: a write whose graphs are unknown, e.g. a free SPARQL update).
+        self.generation = 0
+        self._written: dict[URIRef | None, int] = {}
         for prefix, namespace in PREFIXES.items():
             dataset.bind(prefix, namespace)
 
@@ -95,18 +99,39 @@ class Store:
         rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
         return sorted(URIRef(str(row[0])) for row in rows)
 
+    # ---------------------------------------------------------------- write bookkeeping
+    @property
+    def cacheable(self) -> bool:
+        """True when only this object writes the data (embedded Oxigraph), so caches keyed by generation hold."""
+        return self.kind != "sparql"
+
+    def changed_since(self, generation: int) -> set[URIRef] | None:
+        """Graphs written after `generation`; None when a write of unknown extent happened since."""
+        if self._written.get(None, -1) > generation:
+            return None
+        return {g for g, at in self._written.items() if g is not None and at > generation}
+
+    def _wrote(self, names: tuple[GraphName, ...] | None) -> None:
+        self.generation += 1
+        for key in (None,) if names is None else tuple(n.iri for n in names):
+            self._written[key] = self.generation
+
     # ---------------------------------------------------------------- writing
     def replace_graph(self, name: GraphName, data: Graph) -> None:
         """Make `name` hold exactly `data`, in one transaction."""
-        self.update(f"DROP SILENT GRAPH <{name.iri}> ;\n" + _insert_data(name, data))
+        self.update(f"DROP SILENT GRAPH <{name.iri}> ;\n" + _insert_data(name, data), graphs=(name,))
 
     def add(self, name: GraphName, data: Graph) -> None:
         """Add `data` to `name`, in one transaction."""
         if len(data):
-            self.update(_insert_data(name, data))
+            self.update(_insert_data(name, data), graphs=(name,))
 
-    def update(self, sparql: str) -> None:
-        """Run one SPARQL Update request (our own code only; user input never reaches here)."""
+    def update(self, sparql: str, graphs: tuple[GraphName, ...] | None = None) -> None:
+        """Run one SPARQL Update request (our own code only; user input never reaches here).
+
+        `graphs` names the graphs the update writes (None: unknown), so caches know what to recompute.
+        """
+        self._wrote(graphs)
         try:
             # Straight to the store: through Dataset.update, oxrdflib declines union datasets and rdflib
             # falls back to evaluating the update itself in Python (minutes instead of milliseconds).
@@ -120,13 +145,22 @@ class Store:
         if inner is not None and self.kind == "oxigraph":
             inner.flush()
 
-    def bulk_load(self, name: GraphName, path: Path, rdf_format: str = "nt") -> None:
-        """Load a large file straight into Oxigraph (benchmarks); not transactional."""
+    def bulk_load(self, name: GraphName | None, path: Path, rdf_format: str = "nt") -> None:
+        """Load a large file straight into Oxigraph (benchmarks); not transactional.
+
+        With `name` None the file is N-Quads and names its own graphs.
+        """
         inner = self.oxigraph
         if inner is None:
             raise StoreError("bulk loading needs the embedded Oxigraph store")
-        fmt = {"nt": ox.RdfFormat.N_TRIPLES, "ttl": ox.RdfFormat.TURTLE}[rdf_format]
-        inner.bulk_load(path=str(path), format=fmt, to_graph=ox.NamedNode(str(name.iri)))
+        self._wrote(None if name is None else (name,))
+        if name is None:
+            inner.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        else:
+            fmt = {"nt": ox.RdfFormat.N_TRIPLES, "ttl": ox.RdfFormat.TURTLE}[rdf_format]
+            inner.bulk_load(path=str(path), format=fmt, to_graph=ox.NamedNode(str(name.iri)))
+        if self.kind == "oxigraph":
+            inner.flush()
 
     def close(self) -> None:
         """Release the store (and its lock on disk)."""

@@ -17,7 +17,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import pyoxigraph as ox
 from playwright.sync_api import Page, sync_playwright
 
 from aimsgraph.demo import prepare_demo
@@ -34,10 +33,7 @@ def synthetic_workspace(folder: Path, triples: int) -> Path:
     workspace = Workspace.init(folder, "Synthetic organisation")
     data = folder / "synthetic.nq"
     write_synthetic(data, triples)
-    inner = workspace.store.oxigraph
-    assert inner is not None
-    inner.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)
-    inner.flush()
+    workspace.store.bulk_load(None, data)
     workspace.close()
     data.unlink()
     return folder

@@ -12,8 +12,6 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from aimsgraph.catalog import catalog_graph, control_ids, leaf_clause_ids
 from aimsgraph.namespaces import AIMS, ISO, ROLE, GraphName
 from aimsgraph.store import Store
@@ -244,7 +242,5 @@ def synthetic_store(target_triples: int, seed: int = 0) -> Store:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "synthetic.nq"
         write_synthetic(path, target_triples, seed)
-        inner = store.oxigraph
-        assert inner is not None
-        inner.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        store.bulk_load(None, path)
     return store
