@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 
 import pyoxigraph as ox
@@ -38,7 +38,7 @@ _cache: weakref.WeakKeyDictionary[Store, dict[date, tuple[int, Store]]] = weakre
 _lock = threading.Lock()
 
 
-def reads_view(dataset_iris: list[str]) -> bool:
+def reads_view(dataset_iris: Sequence[str]) -> bool:
     """True when a query's FROM clauses name the coverage view."""
     return str(VIEW_GRAPH) in dataset_iris
 

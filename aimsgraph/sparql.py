@@ -7,6 +7,7 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -170,8 +171,13 @@ def check_read_only(text: str) -> str:
     return _guard(text)[0]
 
 
-def _guard(text: str) -> tuple[str, list[str]]:
-    """The query form and the IRIs its FROM / FROM NAMED clauses name, after the read-only checks."""
+@lru_cache(maxsize=256)
+def _guard(text: str) -> tuple[str, tuple[str, ...]]:
+    """The query form and the IRIs its FROM / FROM NAMED clauses name, after the read-only checks.
+
+    Cached by text (a pure function of it): rdflib's parser takes 15-70 ms per saved query, often more than
+    the query itself; refusals raise and are never cached.
+    """
     try:
         parsed = parseQuery(text)
     except ParseException as exc:
@@ -191,7 +197,7 @@ def _guard(text: str) -> tuple[str, list[str]]:
         if iri is not None and _REMOTE.match(str(iri)):
             raise QueryRefused(f"FROM <{iri}> is not allowed: only graphs of this store may be named")
         iris.append(str(iri))
-    return FORMS[query.name], iris
+    return FORMS[query.name], tuple(iris)
 
 
 def _view_day(bindings: Mapping[str, Identifier]) -> date:
