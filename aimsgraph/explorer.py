@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aimsgraph.errors import AimsError
-from aimsgraph.resources import app_entry
 
 HOST = "127.0.0.1"
 WORKSPACE_ENV = "AIMSGRAPH_WORKSPACE"
@@ -41,13 +40,15 @@ def free_port() -> int:
 
 
 def explorer_command(workspace: Path, port: int) -> list[str]:
-    """The `streamlit run` command line of the explorer on `workspace`, headless, on 127.0.0.1:`port`."""
+    """The command line of the explorer on `workspace`, headless, on 127.0.0.1:`port`.
+
+    `aimsgraph.app.serve` is `streamlit run` on the app plus a thread that computes the Overview's figures while
+    the browser loads, so the first visit does not wait for them.
+    """
     return [
         sys.executable,
         "-m",
-        "streamlit",
-        "run",
-        str(app_entry()),
+        "aimsgraph.app.serve",
         "--server.address",
         HOST,
         "--server.port",

@@ -15,6 +15,7 @@ from typing import Any
 
 import streamlit as st
 from aimsgraph.app import facts
+from aimsgraph.app.overview_data import OverviewFigures, overview_figures
 
 from aimsgraph.catalog import Requirement, load_requirements
 from aimsgraph.errors import AimsError
@@ -22,7 +23,10 @@ from aimsgraph.explorer import WORKSPACE_ENV
 from aimsgraph.workspace import Workspace
 
 # session_state keys
-GRAPH_FOCUS = "graph_focus"
+GRAPH_FOCUS = "graph_focus"  # the expanded nodes, oldest first
+GRAPH_START = "graph_start_seen"  # the start node GRAPH_FOCUS was built from
+GRAPH_CLICKED = "graph_clicked"  # the last node click acted on
+GRAPH_ROUND = "graph_round"  # bumped on a restart: a new chart key forgets the old selection
 REVIEWER = "reviewer"
 SPARQL_TEXT = "sparql_text"
 FLASH = "flash"
@@ -69,6 +73,7 @@ def root() -> str:
 def changed() -> None:
     """The store changed (review, ingest, validation run): drop every cached figure."""
     st.cache_data.clear()
+    _figures.clear()  # not st.cache_resource.clear(): that would also close the open workspace
 
 
 def optional(module: str, name: str) -> Any | None:
@@ -80,14 +85,15 @@ def optional(module: str, name: str) -> Any | None:
 
 
 # ---------------------------------------------------------------- catalog and org facts
-@st.cache_data(show_spinner=False)
-def requirements() -> list[Requirement]:
-    return list(load_requirements())
+# The catalog ships with the package and never changes: a resource (no copy per call; labels are looked up often).
+@st.cache_resource(show_spinner=False)
+def requirements() -> tuple[Requirement, ...]:
+    return tuple(load_requirements())
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)
 def requirement_index() -> dict[str, Requirement]:
-    return {r.id: r for r in load_requirements()}
+    return {r.id: r for r in requirements()}
 
 
 def label(requirement_id: str) -> str:
@@ -127,8 +133,14 @@ def node_label(root: str, iri: str) -> str:
 
 
 # ---------------------------------------------------------------- figures from the library
-@st.cache_data(show_spinner="Computing coverage and checking the gap rules…")
-def _figures(root: str) -> tuple[Any | None, Any | None]:
+def generation(root: str) -> int:
+    """The store's write counter: figures are cached per generation, so any write through the store refreshes them."""
+    return int(_open(root).store.generation)
+
+
+# A resource, not data: the matrix and report are large, and pages only read them (no copy per access).
+@st.cache_resource(show_spinner="Computing coverage and checking the gap rules…", max_entries=4)
+def _figures(root: str, generation: int) -> tuple[Any | None, Any | None]:
     """Coverage matrix and validation report, computed side by side (Oxigraph runs queries outside the GIL)."""
     build = optional("aimsgraph.coverage", "coverage_matrix")
     validate = optional("aimsgraph.validation", "validate_workspace")
@@ -142,12 +154,22 @@ def _figures(root: str) -> tuple[Any | None, Any | None]:
 
 def coverage(root: str) -> Any | None:
     """The coverage matrix (aimsgraph.coverage), or None when this build has no coverage module."""
-    return _figures(root)[0]
+    return _figures(root, generation(root))[0]
 
 
 def report(root: str) -> Any | None:
     """The validation report (aimsgraph.validation), or None when this build has no validation module."""
-    return _figures(root)[1]
+    return _figures(root, generation(root))[1]
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _overview(root: str, generation: int) -> OverviewFigures:
+    return overview_figures(*_figures(root, generation))
+
+
+def overview(root: str) -> OverviewFigures:
+    """The Overview's counts and chart rows (small), from the coverage matrix and the validation report."""
+    return _overview(root, generation(root))
 
 
 @st.cache_data(show_spinner=False)
@@ -160,6 +182,18 @@ def suggestions(root: str) -> list[Any] | None:
 def history(root: str) -> list[dict[str, Any]]:
     """Recorded validation runs, oldest first (the history graph that validate_workspace(record=True) fills)."""
     return facts.history(_open(root).store)
+
+
+def restart_graph(start: str) -> None:
+    """Start the Graph page again from one node, forgetting expansions and the chart's selection."""
+    st.session_state[GRAPH_FOCUS] = [start]
+    st.session_state[GRAPH_START] = start
+    st.session_state[GRAPH_CLICKED] = None
+    st.session_state[GRAPH_ROUND] = st.session_state.get(GRAPH_ROUND, 0) + 1
+
+
+def graph_chart_key() -> str:
+    return f"graph_chart_{st.session_state.get(GRAPH_ROUND, 0)}"
 
 
 def flash(message: str, level: str = "success") -> None:
@@ -196,3 +230,25 @@ def unused_documents(root: str) -> list[Any] | None:
 def document_impact(root: str, evidence: str) -> Any | None:
     impact = optional("aimsgraph.analytics", "document_impact")
     return impact(_open(root).store, evidence) if impact else None
+
+
+# ---------------------------------------------------------------- warming up before the first visit
+def warm(folder: Path) -> None:
+    """Open the workspace and compute what the Overview shows, so the first visit finds it in the caches.
+
+    Called by aimsgraph.app.serve in a thread beside the starting server (no page, so no st.* output here).
+    """
+    root = str(folder.resolve())
+    _open(root)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        # The page imports and the figures overlap: Oxigraph queries run outside the GIL.
+        imports = pool.submit(_import_page_modules)
+        overview(root)
+        imports.result()
+    for figure in (systems, suggestions, history, weak_spots):
+        figure(root)
+
+
+def _import_page_modules() -> None:
+    for module in ("pandas", "altair", "aimsgraph.suggestions", "aimsgraph.analytics"):
+        importlib.import_module(module)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -37,15 +38,21 @@ def guarded(what: str) -> Iterator[None]:
         st.error(f"{what} failed: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
 
 
+def pick(where: Any, label: str, options: dict[str, str], key: str, placeholder: str | None = None) -> str | None:
+    """A selectbox over ids (or IRIs) shown by their labels; with a placeholder nothing is chosen at first."""
+    return where.selectbox(  # type: ignore[no-any-return]
+        label,
+        list(options),
+        format_func=options.__getitem__,
+        key=key,
+        index=None if placeholder else 0,
+        placeholder=placeholder,
+    )
+
+
 def not_available(what: str) -> None:
     """The empty state of a figure whose library function is not in this build."""
     st.info(f"{what} is not available in this build of aimsgraph.", icon=":material/hourglass_empty:")
-
-
-def group_of(requirement_id: str) -> str:
-    """The group a requirement is summarised under: its top clause (4..10) or its Annex A objective."""
-    parts = requirement_id.split(".")
-    return ".".join(parts[:2]) if parts[0] == "A" else parts[0]
 
 
 def coloured(frame: pd.DataFrame, *columns: str) -> Styler:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -58,11 +59,18 @@ def missing_with_suggestion(folder: Path) -> str:
         workspace.close()
 
 
+def coverage_figures(app: st_testing.AppTest) -> tuple[str, str]:
+    """The Overview's 'Requirements covered' and 'Without evidence' figures (accepting design evidence for a
+    control moves it from missing to design-only, so the second changes even when the first does not)."""
+    figures = {m.label: m.value for m in app.metric}
+    return figures["Requirements covered"], figures["Without evidence"]
+
+
 def test_accepting_a_suggestion_changes_coverage(suggested_demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     requirement = missing_with_suggestion(suggested_demo_dir)
     monkeypatch.setenv(WORKSPACE_ENV, str(suggested_demo_dir))
     app = st_testing.AppTest.from_file(str(app_entry()), default_timeout=60).run()
-    before = app.metric[0].value
+    before = coverage_figures(app)
     app.switch_page("app_pages/suggestions.py").run()
     app.selectbox(key="sugg_req").set_value(requirement).run()
     app.checkbox(key="sugg_pick_0").check().run()
@@ -70,7 +78,7 @@ def test_accepting_a_suggestion_changes_coverage(suggested_demo_dir: Path, monke
     assert not app.exception and not app.error, [e.value for e in app.error]
     assert "Accepted 1" in app.success[0].value
     app.switch_page("app_pages/overview.py").run()
-    assert app.metric[0].value != before
+    assert coverage_figures(app) != before
     app.switch_page("app_pages/requirements.py").run()
     app.selectbox(key="req_choice").set_value(requirement).run()
     evidence = app.dataframe[1].value
@@ -103,3 +111,37 @@ def test_app_command_line(tmp_path: Path) -> None:
     assert command[-2:] == ["--workspace", str(tmp_path.resolve())]
     result = run_cli("-w", str(tmp_path / "missing"), "app", "--no-browser")
     assert result.exit_code == 2 and "no such folder" in result.stderr
+
+
+def drawn_nodes(app: st_testing.AppTest) -> list[str]:
+    """The node IRIs of the Graph page's figure (its points' customdata), as the browser gets them."""
+    spec = json.loads(app.get("plotly_chart")[0].proto.spec)
+    return [n for trace in spec["data"] for n in trace.get("customdata", [])]
+
+
+def test_clicking_a_graph_node_expands_it(app: st_testing.AppTest) -> None:
+    from aimsgraph.app import state
+
+    app.switch_page("app_pages/graph.py").run()
+    before = drawn_nodes(app)
+    risk = next(n for n in before if n.startswith("urn:aims:risk:"))
+    # What the browser sends when a node point is clicked (a plotly selection carrying the point's customdata).
+    chart = f"graph_chart_{app.session_state[state.GRAPH_ROUND]}"
+    app.session_state[chart] = {"selection": {"points": [{"curve_number": 1, "customdata": risk}]}}
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.session_state[state.GRAPH_FOCUS][-1] == risk
+    after = drawn_nodes(app)
+    assert set(before) < set(after)
+    app.button(key="graph_reset").click().run()
+    assert drawn_nodes(app) == before
+
+
+def test_expanding_keeps_only_the_last_nodes() -> None:
+    from aimsgraph.app.network import MAX_EXPANDED, grow
+
+    expanded = ["start"]
+    for index in range(MAX_EXPANDED + 3):
+        expanded = grow(expanded, f"n{index}")
+    assert len(expanded) == MAX_EXPANDED and expanded[-1] == f"n{MAX_EXPANDED + 2}"
+    assert grow(expanded, expanded[0]) == expanded  # a node already expanded is not added twice

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -66,7 +67,9 @@ def test_every_page_in_chromium(explorer: Explorer, page: sync_api.Page) -> None
 def covered_figure(page: sync_api.Page, base: str) -> str:
     page.goto(base)
     settle(page)
-    return page.locator("[data-testid='stMetricValue']").first.inner_text()
+    # Covered and without-evidence figures: design evidence for a control changes the second only.
+    metrics = page.locator("[data-testid='stMetric']")
+    return " | ".join(metrics.nth(i).inner_text() for i in (0, 2))
 
 
 def test_accept_a_suggestion_and_download_the_workbook(page: sync_api.Page, suggested_demo_dir: Path) -> None:
@@ -112,4 +115,29 @@ def upload_a_corrupt_file(page: sync_api.Page, base: str) -> None:
     page.get_by_text("skipped 1").wait_for(timeout=30_000)
     settle(page)
     page.screenshot(path=str(SHOTS / "documents-corrupt-upload.png"), full_page=True)
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_clicking_a_node_expands_the_graph(explorer: Explorer, page: sync_api.Page) -> None:
+    page.goto(explorer.url + "graph")
+    settle(page)
+    counts = page.get_by_text(re.compile(r"^\d+ nodes, \d+ edges"))
+    before = int(counts.inner_text().split()[0])
+    # A risk node (it has controls and an owner to show); plotly keeps each point's IRI in the figure's data.
+    index = page.evaluate(
+        "() => document.querySelector('.js-plotly-plot').data[1].customdata"
+        ".findIndex(n => n.startsWith('urn:aims:risk:'))"
+    )
+    assert index >= 0
+    nodes = page.locator("g.scatterlayer g.trace").nth(1).locator("path.point")  # trace 0 draws the edges
+    box = nodes.nth(index).bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # where an analyst clicks
+    page.wait_for_function(
+        f"() => document.body.innerText.match(/(\\d+) nodes, \\d+ edges/)[1] != {before}",
+        timeout=30_000,
+    )
+    settle(page)
+    page.screenshot(path=str(SHOTS / "graph-expanded.png"), full_page=True)
+    assert int(counts.inner_text().split()[0]) > before
     assert page.locator("[data-testid='stException']").count() == 0

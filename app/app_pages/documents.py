@@ -64,13 +64,8 @@ else:
 st.subheader("What depends on a document")
 if docs and state.unused_documents(root) is not None:
     names = {d["id"]: f"{d['id']} {d['title']}" for d in docs}
-    chosen = st.selectbox(
-        "Document",
-        list(names),
-        format_func=names.__getitem__,
-        key="doc_impact",
-        index=None,
-        placeholder="Choose a document to see what its loss would uncover",
+    chosen = views.pick(
+        st, "Document", names, key="doc_impact", placeholder="Choose a document to see what its loss would uncover"
     )
     impact = state.document_impact(root, chosen) if chosen else None
     if impact is not None:

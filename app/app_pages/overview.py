@@ -2,93 +2,68 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from typing import Any
-
 import altair as alt
 import pandas as pd
 import streamlit as st
 from aimsgraph.app import state, views
+from aimsgraph.app.overview_data import STATUSES
 
 root = state.root()
 st.title("Overview")
-matrix = state.coverage(root)
-report = state.report(root)
-systems = state.systems(root)
-
-
-def _heatmap_rows(matrix: Any) -> list[dict[str, Any]]:
-    tally: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    for (requirement, system), cell in matrix.cells.items():
-        if cell.status == "excluded":
-            continue
-        key = (views.group_of(requirement), system or "organisation")
-        tally[key][0] += cell.status == "covered"
-        tally[key][1] += 1
-    return [
-        {"group": state.label(g), "system": s, "covered %": round(100 * c / n), "covered": c, "required": n}
-        for (g, s), (c, n) in tally.items()
-    ]
-
-
-covered = required = 0
-if matrix is not None:
-    groups = matrix.group_summary()
-    covered, required = sum(g.covered for g in groups), sum(g.required for g in groups)
-severities = Counter(f.severity for f in report.findings) if report is not None else Counter()
+figures = state.overview(root)
+has_matrix = state.coverage(root) is not None
 pending = state.suggestions(root)
 
-cols = st.columns(5)
-cols[0].metric("Requirements covered", f"{covered} / {required}" if matrix is not None else "–")
-cols[1].metric("Coverage", f"{100 * covered / required:.0f} %" if required else "–")
-cols[2].metric("Violations", severities["violation"] if report is not None else "–")
-cols[3].metric("AI systems", len(systems))
-cols[4].metric("Suggestions to review", len(pending) if pending is not None else "–")
+cols = st.columns(6)
+cols[0].metric("Requirements covered", f"{figures.covered} / {figures.required}" if has_matrix else "–")
+cols[1].metric("Coverage", f"{100 * figures.covered / figures.required:.0f} %" if figures.required else "–")
+cols[2].metric("Without evidence", figures.missing if has_matrix else "–", help="Requirements with no evidence at all")
+cols[3].metric("Violations", figures.severities["violation"] if figures.severities is not None else "–")
+cols[4].metric("AI systems", len(state.systems(root)))
+cols[5].metric("Suggestions to review", len(pending) if pending is not None else "–")
+STATUS_COLOURS = alt.Scale(domain=list(STATUSES), range=["#2e8b57", "#e0b040", "#f08c3c", "#d9534f"])
 
 left, right = st.columns([3, 2])
 with left:
     st.subheader("Coverage per clause and Annex A objective")
-    if matrix is None:
+    if not has_matrix:
         views.not_available("Coverage")
     else:
-        summary = pd.DataFrame(
-            [
-                {"group": f"{g.group} {g.title}", "covered": g.covered, "missing": g.required - g.covered}
-                for g in matrix.group_summary()
-            ]
-        )
-        long = summary.melt("group", var_name="status", value_name="requirements")
+        labels = list(dict.fromkeys(row["label"] for row in figures.groups))
         chart = (
-            alt.Chart(long)
+            alt.Chart(pd.DataFrame(figures.groups))
             .mark_bar()
             .encode(
-                y=alt.Y("group:N", sort=None, title=None, axis=alt.Axis(labelLimit=260)),
-                x=alt.X("requirements:Q", stack="zero"),
-                color=alt.Color(
-                    "status:N", scale=alt.Scale(domain=["covered", "missing"], range=["#2e8b57", "#d9534f"])
-                ),
-                tooltip=["group", "status", "requirements"],
+                y=alt.Y("label:N", sort=labels, title=None, axis=alt.Axis(labelLimit=300, labelOverlap=False)),
+                x=alt.X("requirements:Q", stack="zero", title="leaf requirements"),
+                color=alt.Color("status:N", scale=STATUS_COLOURS, sort=list(STATUSES)),
+                order=alt.Order("rank:Q"),
+                tooltip=[alt.Tooltip("label:N", title="group"), "status", "requirements"],
             )
+            .transform_calculate(rank=f"indexof({list(STATUSES)}, datum.status)")
+            .properties(height=26 * len(labels))
         )
         st.altair_chart(chart, width="stretch")
 with right:
     st.subheader("Findings by severity")
-    if report is None:
+    if figures.severities is None:
         views.not_available("Validation")
     else:
-        frame = pd.DataFrame([{"severity": s, "findings": severities[s]} for s in ("violation", "warning", "info")])
+        frame = pd.DataFrame([{"severity": s, "findings": n} for s, n in figures.severities.items()])
         chart = (
             alt.Chart(frame)
             .mark_bar()
             .encode(
-                x=alt.X("severity:N", sort=None, title=None),
+                x=alt.X("severity:N", sort=None, title=None, axis=alt.Axis(labelAngle=0)),
                 y="findings:Q",
                 color=alt.Color(
                     "severity:N",
                     legend=None,
                     scale=alt.Scale(domain=["violation", "warning", "info"], range=["#d9534f", "#f0ad4e", "#5bc0de"]),
                 ),
+                tooltip=["severity", "findings"],
             )
+            .properties(height=220)
         )
         st.altair_chart(chart, width="stretch")
     st.subheader("Trend across validation runs")
@@ -100,24 +75,29 @@ with right:
         st.caption("No validation runs recorded yet: `aimsgraph validate` (or the sidebar button) records one.")
 
 st.subheader("Coverage by requirement group and AI system")
-if matrix is None:
+if not has_matrix:
     views.not_available("Coverage")
 else:
-    frame = pd.DataFrame(_heatmap_rows(matrix))
-    order = [state.label(g.group) for g in matrix.group_summary()]
-    columns = ["organisation", *matrix.systems]
+    order = list(dict.fromkeys(row["group"] for row in figures.groups))
+    many = len(figures.systems) > 12  # beyond a dozen columns, system ids are turned to stay readable
     heat = (
-        alt.Chart(frame)
-        .mark_rect()
+        alt.Chart(pd.DataFrame(figures.heatmap))
+        .mark_rect(stroke="white", strokeWidth=0.5)
         .encode(
-            x=alt.X("system:N", title=None, sort=columns, axis=alt.Axis(labelAngle=0, orient="top")),
-            y=alt.Y("group:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
+            x=alt.X(
+                "system:N",
+                title=None,
+                sort=figures.systems,
+                axis=alt.Axis(orient="top", labelAngle=-60 if many else 0, labelLimit=120, labelOverlap=True),
+            ),
+            y=alt.Y("group:N", sort=order, title=None, axis=alt.Axis(labelOverlap=False)),
             color=alt.Color("covered %:Q", scale=alt.Scale(scheme="redyellowgreen", domain=[0, 100])),
-            tooltip=["group", "system", "covered", "required", "covered %"],
+            tooltip=["group", "title", "system", "covered", "required", "covered %"],
         )
-        .properties(height=24 * len(order))
+        .properties(height=26 * len(order))
     )
     st.altair_chart(heat, width="stretch")
+    st.caption("Rows are clause and Annex A objective ids; hover a cell for the group's title and its counts.")
 
 st.subheader("Weak spots")
 spots = state.weak_spots(root)

@@ -1,0 +1,77 @@
+"""The Overview's figures as small plain rows, worked out once per store generation (see state.overview)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+STATUSES = ("covered", "design-only", "stale", "missing")  # the order the bars stack in
+
+
+def group_of(requirement_id: str) -> str:
+    """The group a requirement is summarised under: its top clause (4..10) or its Annex A objective."""
+    parts = requirement_id.split(".")
+    return ".".join(parts[:2]) if parts[0] == "A" else parts[0]
+
+
+@dataclass
+class OverviewFigures:
+    """What the Overview draws: headline counts, statuses per group, the group x system heatmap, severities."""
+
+    covered: int = 0
+    required: int = 0
+    missing: int = 0
+    groups: list[dict[str, Any]] = field(default_factory=list)
+    heatmap: list[dict[str, Any]] = field(default_factory=list)
+    systems: list[str] = field(default_factory=list)
+    severities: dict[str, int] | None = None
+
+
+def _leaves(matrix: Any) -> list[Any]:
+    parents = {r.parent for r in matrix.requirements}
+    return [r for r in matrix.requirements if r.id not in parents]
+
+
+def group_statuses(matrix: Any) -> list[dict[str, Any]]:
+    """Per group (in catalog order) how many leaf requirements are covered, design-only, stale or missing."""
+    titles = {r.id: r.title for r in matrix.requirements if r.parent is None}
+    counts: dict[str, Counter[str]] = {g: Counter() for g in titles}
+    for leaf in _leaves(matrix):
+        counts.setdefault(group_of(leaf.id), Counter())[matrix.cells[(leaf.id, None)].status] += 1
+    return [
+        {"group": g, "label": f"{g} {titles.get(g, '')}".strip(), "status": s, "requirements": c[s]}
+        for g, c in counts.items()
+        for s in STATUSES
+        if c[s]
+    ]
+
+
+def heatmap(matrix: Any) -> list[dict[str, Any]]:
+    """Per group and scope (organisation or AI system): covered / required and the share covered."""
+    titles = {r.id: r.title for r in matrix.requirements if r.parent is None}
+    tally: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for (requirement, system), cell in matrix.cells.items():
+        if cell.status != "excluded":
+            key = (group_of(requirement), system or "organisation")
+            tally[key][0] += cell.status == "covered"
+            tally[key][1] += 1
+    return [
+        {"group": g, "title": titles.get(g, ""), "system": s, "covered": c, "required": n, "covered %": 100 * c // n}
+        for (g, s), (c, n) in tally.items()
+    ]
+
+
+def overview_figures(matrix: Any | None, report: Any | None) -> OverviewFigures:
+    """Everything the Overview shows, from the coverage matrix and the validation report (either may be None)."""
+    figures = OverviewFigures()
+    if matrix is not None:
+        statuses = Counter(matrix.cells[(leaf.id, None)].status for leaf in _leaves(matrix))
+        figures.covered, figures.missing = statuses["covered"], statuses["missing"]
+        figures.required = sum(n for s, n in statuses.items() if s != "excluded")
+        figures.groups, figures.heatmap = group_statuses(matrix), heatmap(matrix)
+        figures.systems = ["organisation", *matrix.systems]
+    if report is not None:
+        found = Counter(f.severity for f in report.findings)
+        figures.severities = {s: found[s] for s in ("violation", "warning", "info")}
+    return figures

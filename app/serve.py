@@ -1,0 +1,64 @@
+"""Run the explorer's Streamlit server and, beside it, compute what the Overview shows before the first visit.
+
+`python -m aimsgraph.app.serve [streamlit options] -- --workspace DIR` is `streamlit run` on the explorer plus a
+warm-up thread: while the browser loads Streamlit's front end, the workspace opens and coverage and the gap rules
+run, so the first Overview is drawn from the caches instead of waiting for them.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+import time
+from pathlib import Path
+
+WARM_THREAD = "aimsgraph-warm-up"
+QUIET_LOGGERS = ("streamlit.runtime.scriptrunner_utils.script_run_context", "streamlit.runtime.caching.cache_data_api")
+
+
+class _QuietWarmUp(logging.Filter):
+    """Drop Streamlit's 'missing ScriptRunContext' warnings that the warm-up thread (no page) causes."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return threading.current_thread().name != WARM_THREAD
+
+
+def workspace_argument(args: list[str]) -> Path | None:
+    """The folder after `--workspace` in the script's arguments, if any."""
+    if "--workspace" in args and args.index("--workspace") + 1 < len(args):
+        return Path(args[args.index("--workspace") + 1])
+    return None
+
+
+def _warm_up(folder: Path) -> None:
+    from streamlit.runtime import Runtime
+
+    deadline = time.monotonic() + 60
+    while not Runtime.exists() and time.monotonic() < deadline:  # the caches live in the server's runtime
+        time.sleep(0.05)
+    try:
+        from aimsgraph.app import state
+
+        state.warm(folder)
+    except Exception:  # a broken workspace is reported on the page by the first visit, not here
+        logging.getLogger("aimsgraph.app").debug("warm-up failed", exc_info=True)
+
+
+def main() -> None:
+    """Start the warm-up thread, then hand over to `streamlit run` with this process's arguments."""
+    from streamlit.web import cli
+
+    from aimsgraph.resources import app_entry
+
+    args = sys.argv[1:]
+    folder = workspace_argument(args)
+    if folder is not None and folder.is_dir():
+        for name in QUIET_LOGGERS:  # Streamlit's loggers do not propagate: filter each one
+            logging.getLogger(name).addFilter(_QuietWarmUp())
+        threading.Thread(target=_warm_up, args=(folder,), name=WARM_THREAD, daemon=True).start()
+    cli.main(["run", str(app_entry()), *args], prog_name="streamlit")
+
+
+if __name__ == "__main__":
+    main()
