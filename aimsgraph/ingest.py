@@ -34,6 +34,7 @@ SELECT ?file ?sha ?version ?doc ?next WHERE { GRAPH ?g {
   ?version a aims:DocumentVersion ; aims:file ?file ; aims:sha256 ?sha ; aims:versionOf ?doc .
   OPTIONAL { ?version aims:supersededBy ?next } } }
 """
+FLUSH_TRIPLES = 20_000  # about 300 documents of ten passages per transaction
 REGISTER = "SELECT ?doc ?file WHERE { GRAPH ?g { ?doc a aims:Document ; aims:file ?file } }"
 
 
@@ -94,10 +95,28 @@ def current_versions(store: Store) -> dict[str, tuple[str, URIRef]]:
     return {str(f): (str(sha), URIRef(str(v))) for f, sha, v, _doc, nxt in rows if nxt is None}
 
 
-def version_graph(doc: URIRef, file: str, extracted: ExtractedDocument, minted: bool) -> Graph:
+def known_versions(store: Store) -> set[str]:
+    """Every version IRI already stored, current or superseded."""
+    return {str(row[2]) for row in store.select(VERSIONS)}
+
+
+def version_iri(file: str, sha256: str, taken: set[str]) -> URIRef:
+    """The IRI of a new version of `file`. Content that comes back (A -> B -> A) gets a new version with a
+    revision suffix, so the history keeps the B step instead of pointing back at the first A."""
+    base = f"urn:aims:version:{slug(file)}.{sha256[:12]}"
+    iri, revision = base, 1
+    while iri in taken:
+        revision += 1
+        iri = f"{base}.r{revision}"
+    return URIRef(iri)
+
+
+def version_graph(
+    doc: URIRef, file: str, extracted: ExtractedDocument, minted: bool, version: URIRef | None = None
+) -> Graph:
     """Triples of one document version and its passages (plus the document node when ingest mints it)."""
     graph = Graph()
-    version = URIRef(f"urn:aims:version:{slug(file)}.{extracted.sha256[:12]}")
+    version = version or version_iri(file, extracted.sha256, set())
     if minted:
         graph.add((doc, RDF.type, AIMS.Document))
         graph.add((doc, AIMS.id, Literal(str(doc).rsplit(":", 1)[1])))
@@ -139,6 +158,19 @@ WHERE {{ GRAPH <{GraphName.SUGGESTIONS.iri}> {{ ?s aims:passage ?p ; aims:status
     )
 
 
+def _read(path: Path, max_bytes: int, current_sha: str | None) -> ExtractedDocument | Skipped | None:
+    """The file's passages; None when its hash equals the current version; Skipped with the reason."""
+    try:
+        sha = file_sha256(path)
+        if sha == current_sha:
+            return None
+        return extract(path, max_bytes, sha)
+    except ExtractionError as exc:
+        return Skipped(path, str(exc))
+    except OSError as exc:
+        return Skipped(path, f"cannot read: {exc.strerror or exc}")
+
+
 def ingest_documents(
     workspace: Workspace, paths: list[Path] | None = None, progress: Progress | None = None
 ) -> IngestReport:
@@ -151,28 +183,31 @@ def ingest_documents(
     report = IngestReport(skipped=skipped)
     store = workspace.store
     max_bytes = int(float(workspace.config.raw.get("ingest", {}).get("max_file_mb", 0)) * 2**20) or DEFAULT_MAX_BYTES
-    known, current = document_nodes(store), current_versions(store)
+    known, current, taken = document_nodes(store), current_versions(store), known_versions(store)
+    pending = Graph()  # new versions are written in batches: one store transaction per file was most of ingest
     for path in progress(files) if progress else files:
         file = relative_file(workspace, path)
-        try:
-            sha = file_sha256(path)
-            if file in current and current[file][0] == sha:
-                report.unchanged.append(path)
-                continue
-            extracted = extract(path, max_bytes, sha)
-        except ExtractionError as exc:
-            report.skipped.append(Skipped(path, str(exc)))
-            continue
-        except OSError as exc:
-            report.skipped.append(Skipped(path, f"cannot read: {exc.strerror or exc}"))
+        extracted = _read(path, max_bytes, current[file][0] if file in current else None)
+        if extracted is None or isinstance(extracted, Skipped):
+            report.unchanged += [path] if extracted is None else []
+            report.skipped += [extracted] if extracted is not None else []
             continue
         doc = known.get(file) or org_iri("evidence", slug(Path(file).name))
-        graph = version_graph(doc, file, extracted, minted=file not in known)
-        store.add(GraphName.DOCUMENTS, graph)
-        new = next(iter(graph.subjects(RDF.type, AIMS.DocumentVersion)))
-        if file in current:
-            supersede(store, current[file][1], URIRef(str(new)))
-        known[file], current[file] = doc, (sha, URIRef(str(new)))
+        new = version_iri(file, extracted.sha256, taken)
+        pending += version_graph(doc, file, extracted, minted=file not in known, version=new)
+        if file in current:  # the new version is stored before the old one points at it
+            _flush(store, pending)
+            supersede(store, current[file][1], new)
+        known[file], current[file] = doc, (extracted.sha256, new)
+        taken.add(str(new))
         report.ingested.append(path)
         report.passages += len(extracted.passages)
+        if len(pending) > FLUSH_TRIPLES:
+            _flush(store, pending)
+    _flush(store, pending)
     return report
+
+
+def _flush(store: Store, pending: Graph) -> None:
+    store.add(GraphName.DOCUMENTS, pending)
+    pending.remove((None, None, None))

@@ -92,3 +92,37 @@ def test_ingest_outside_documents_folder(mini_dir: Path, tmp_path: Path) -> None
     result = run_cli("-w", str(mini_dir), "ingest", str(outside), str(tmp_path / "missing.md"))
     assert result.exit_code == 1 and "missing.md: no such file" in result.stderr
     assert "Ingested 1 file(s)" in result.stdout
+
+
+HISTORY = """SELECT ?v ?sha ?next WHERE { GRAPH <urn:aims:graph:documents> {
+  ?v a aims:DocumentVersion ; aims:file "documents/ai-policy.md" ; aims:sha256 ?sha .
+  OPTIONAL { ?v aims:supersededBy ?next } } }"""
+
+
+def test_content_that_comes_back_is_a_third_version_and_keeps_the_history(mini_dir: Path) -> None:
+    policy = mini_dir / "documents" / "ai-policy.md"
+    original = policy.read_text(encoding="utf-8")
+    assert run_cli("-w", str(mini_dir), "ingest").exit_code == 0
+    policy.write_text(original + "\n\nA temporary paragraph on AI event logs.\n", encoding="utf-8")
+    assert "Ingested 1 file(s)" in run_cli("-w", str(mini_dir), "ingest").stdout
+    policy.write_text(original, encoding="utf-8")  # back to the first content
+    assert "Ingested 1 file(s)" in run_cli("-w", str(mini_dir), "ingest").stdout
+    assert "0 file(s) (0 passages)" in run_cli("-w", str(mini_dir), "ingest").stdout  # now current: unchanged
+    workspace = Workspace.open(mini_dir)
+    try:
+        rows = [(str(v), str(sha), str(n) if n is not None else None) for v, sha, n in workspace.store.select(HISTORY)]
+        passages = workspace.store.select(
+            "SELECT ?v (COUNT(?p) AS ?n) WHERE { ?p aims:inVersion ?v } GROUP BY ?v ORDER BY ?v"
+        )
+    finally:
+        workspace.close()
+    assert len(rows) == 3 and len({v for v, _, _ in rows}) == 3
+    following = {v: n for v, _, n in rows}
+    first = next(v for v, _, _ in rows if v not in following.values())  # the one nothing supersedes into
+    second = following[first]
+    third = following[second]
+    assert third is not None and following[third] is None  # one chain A -> B -> A', no cycle
+    sha = {v: s for v, s, _ in rows}
+    assert sha[first] == sha[third] != sha[second]
+    counts = {str(v): int(n) for v, n in passages}
+    assert counts[first] == counts[third] > 0  # the returning version has passages of its own
