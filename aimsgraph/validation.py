@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal as TypingLiteral
 
@@ -31,8 +32,9 @@ DATA_GRAPHS = (GraphName.CATALOG, GraphName.ORG, GraphName.DOCUMENTS, GraphName.
 FILES_QUERY = "SELECT ?doc ?file ?sha WHERE { ?doc aims:file ?file OPTIONAL { ?doc aims:recordedSha256 ?sha } }"
 
 
+@lru_cache(maxsize=1)
 def our_shapes() -> Graph:
-    """The shipped shapes (every shapes/*.ttl) as one graph."""
+    """The shipped shapes (every shapes/*.ttl) as one graph (cached; do not mutate)."""
     graph = Graph()
     for item in shape_files():
         graph.parse(data=item.read_text(encoding="utf-8"), format="turtle")
