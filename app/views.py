@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -12,6 +13,17 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from aimsgraph.errors import AimsError
+
+MIME = {
+    ".csv": "text/csv",
+    ".html": "text/html",
+    ".json": "application/json",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".md": "text/markdown",
+    ".trig": "application/trig",
+    ".jsonld": "application/ld+json",
+    ".ttl": "text/turtle",
+}
 
 # Colours, not emoji: headless browsers and many office machines have no emoji font.
 COLOURS = {
@@ -53,6 +65,20 @@ def pick(where: Any, label: str, options: dict[str, str], key: str, placeholder:
 def not_available(what: str) -> None:
     """The empty state of a figure whose library function is not in this build."""
     st.info(f"{what} is not available in this build of aimsgraph.", icon=":material/hourglass_empty:")
+
+
+def table(rows: list[dict[str, Any]], empty: str, **options: Any) -> None:
+    """Rows as a table (no index, full width), or the empty-state caption when there are none."""
+    if rows:
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", **options)
+    else:
+        st.caption(empty)
+
+
+def download(where: Any, label: str, build: Callable[[], str | bytes] | str | bytes, name: str, key: str) -> None:
+    """A download button whose file is built only when clicked (a callable), with its type from the file name."""
+    mime = MIME.get(Path(name).suffix, "application/octet-stream")
+    where.download_button(label, build, name, mime, key=key, on_click="ignore", icon=":material/download:")
 
 
 def coloured(frame: pd.DataFrame, *columns: str) -> Styler:

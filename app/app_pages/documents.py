@@ -69,29 +69,18 @@ if docs and state.unused_documents(root) is not None:
     )
     impact = state.document_impact(root, chosen) if chosen else None
     if impact is not None:
-        if impact.losses:
-            st.dataframe(
-                pd.DataFrame(
-                    [
-                        {
-                            "requirement": state.label(x.requirement),
-                            "scope": x.system or "organisation",
-                            "now": x.before,
-                            "without it": x.after,
-                        }
-                        for x in impact.losses
-                    ]
-                ),
-                hide_index=True,
-                width="stretch",
-            )
-        else:
-            st.caption("Nothing: every requirement it supports has other current evidence.")
+        views.table(
+            [
+                {
+                    "requirement": state.label(x.requirement),
+                    "scope": x.system or "organisation",
+                    "now": x.before,
+                    "without it": x.after,
+                }
+                for x in impact.losses
+            ],
+            "Nothing: every requirement it supports has other current evidence.",
+        )
     unused = state.unused_documents(root) or []
     st.markdown(f"**Documents that support nothing** ({len(unused)})")
-    if unused:
-        st.dataframe(
-            pd.DataFrame([{"id": u.evidence, "title": u.title, "file": u.file} for u in unused]),
-            hide_index=True,
-            width="stretch",
-        )
+    views.table([{"id": u.evidence, "title": u.title, "file": u.file} for u in unused], "None.")

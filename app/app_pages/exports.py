@@ -24,7 +24,7 @@ from aimsgraph import exports as ex  # noqa: E402  (only once we know the module
 
 workbook = state.optional("aimsgraph.xlsx_export", "coverage_workbook")
 oscal = state.optional("aimsgraph.oscal_export", "oscal_json")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+Build = Callable[[], str | bytes]
 
 
 def pack() -> Any:
@@ -38,7 +38,7 @@ def soa_csv() -> str:
     return buffer.getvalue()
 
 
-def safe(build: Callable[[], str | bytes]) -> Callable[[], str | bytes]:
+def safe(build: Build) -> Build:
     """A build that turns an AimsError into a text file saying what went wrong, not a broken download."""
 
     def run() -> str | bytes:
@@ -50,85 +50,64 @@ def safe(build: Callable[[], str | bytes]) -> Callable[[], str | bytes]:
     return run
 
 
-EXPORTS: list[tuple[str, str, str, str, Callable[[], str | bytes] | None]] = [
+# (title, what it is for, file name, how to build it; None when this build of aimsgraph lacks it)
+EXPORTS: list[tuple[str, str, str, Build | None]] = [
     (
         "Coverage workbook",
         "Matrix, SoA, findings and evidence register in one XLSX.",
         "coverage.xlsx",
-        XLSX,
         (lambda: workbook(pack())) if workbook else None,
     ),
     (
         "Coverage matrix (CSV)",
         "Requirement x AI system, one status per cell.",
         "coverage.csv",
-        "text/csv",
         lambda: ex.coverage_csv(pack()),
     ),
     (
         "Coverage report (HTML)",
         "A readable report to attach to the audit file.",
         "coverage.html",
-        "text/html",
         lambda: ex.coverage_html(pack()),
     ),
     (
         "Coverage report (Markdown)",
         "The same, for a wiki or a pull request.",
         "coverage.md",
-        "text/markdown",
         lambda: ex.coverage_markdown(pack()),
     ),
-    (
-        "Coverage (JSON)",
-        "Machine-readable coverage with evidence.",
-        "coverage.json",
-        "application/json",
-        lambda: ex.coverage_json(pack()),
-    ),
+    ("Coverage (JSON)", "Machine-readable coverage with evidence.", "coverage.json", lambda: ex.coverage_json(pack())),
     (
         "Statement of Applicability (CSV)",
         "Every Annex A control with decision, status and evidence.",
         "soa.csv",
-        "text/csv",
         soa_csv,
     ),
     (
         "OSCAL assessment results",
         "For GRC tools that read NIST OSCAL.",
         "assessment-results.json",
-        "application/json",
         (lambda: oscal(pack(), workspace.config.name)) if oscal else None,
     ),
     (
         "Knowledge graph (TriG)",
         "Every named graph of the workspace.",
         "aimsgraph.trig",
-        "application/trig",
         lambda: ex.graph_export(workspace.store, "trig"),
     ),
     (
         "Knowledge graph (JSON-LD)",
         "The same graph as JSON-LD.",
         "aimsgraph.jsonld",
-        "application/ld+json",
         lambda: ex.graph_export(workspace.store, "json-ld"),
     ),
 ]
 
-for index, (title, what, name, mime, build) in enumerate(EXPORTS):
+for index, (title, what, name, build) in enumerate(EXPORTS):
     with st.container(border=True):
         left, right = st.columns([4, 1], vertical_alignment="center")
         left.markdown(f"**{title}**  \n{what}")
         if build is None:
             right.caption("not in this build")
         else:
-            right.download_button(
-                "Download",
-                safe(build),
-                name,
-                mime,
-                key=f"export_{index}",
-                on_click="ignore",
-                icon=":material/download:",
-            )
+            views.download(right, "Download", safe(build), name, key=f"export_{index}")

@@ -108,15 +108,13 @@ else:
     left, right = st.columns(2)
     with left:
         st.markdown("**Single points of failure**: evidence that alone supports several requirements")
-        if single:
-            rows = [{"evidence": s.evidence, "requirements": ", ".join(s.requirements)} for s in single]
-            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-        else:
-            st.caption("None: every requirement has more than one current support or none at all.")
+        views.table(
+            [{"evidence": s.evidence, "requirements": ", ".join(s.requirements)} for s in single],
+            "None: every requirement has more than one current support or none at all.",
+        )
     with right:
         st.markdown("**Broken risk chains**: risk → treatment → control → current evidence")
-        if broken:
-            rows = [{"risk": f"{b.risk} {b.title}", "why": b.reason} for b in broken]
-            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-        else:
-            st.caption("Every risk reaches current evidence through its controls.")
+        views.table(
+            [{"risk": f"{b.risk} {b.title}", "why": b.reason} for b in broken],
+            "Every risk reaches current evidence through its controls.",
+        )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 from aimsgraph.app import state, views
@@ -17,6 +19,20 @@ def _status(requirement_id: str) -> str:
         return ""
     cell = matrix.cells.get((requirement_id, None))
     return cell.status if cell else ""
+
+
+def evidence_row(system: str | None, e: Any) -> dict[str, Any]:
+    """One evidence reference as the analyst reads it: document, scope, nature, who accepted it when, passage."""
+    return {
+        "document": f"{e.evidence} {e.title}",
+        "system": system or "organisation",
+        "nature": e.nature,
+        "accepted by": e.reviewer or "",
+        "when": (e.decided or "")[:16].replace("T", " "),
+        "method": e.method,
+        "current": e.current,
+        "passage": state.passage_text(root, e.passage) if e.passage else "",
+    }
 
 
 depth = {r.id: r.id.count(".") - (1 if r.id.startswith("A.") else 0) for r in requirements}
@@ -61,44 +77,21 @@ with right:
         views.not_available("Coverage")
     else:
         refs = [(s, e) for (r, s), cell in matrix.cells.items() if r == chosen for e in cell.evidence]
-        if refs:
-            st.dataframe(
-                pd.DataFrame(
-                    [
-                        {
-                            "document": f"{e.evidence} {e.title}",
-                            "system": s or "organisation",
-                            "nature": e.nature,
-                            "accepted by": e.reviewer or "",
-                            "when": (e.decided or "")[:16].replace("T", " "),
-                            "method": e.method,
-                            "current": e.current,
-                            "passage": state.passage_text(root, e.passage) if e.passage else "",
-                        }
-                        for s, e in refs
-                    ]
-                ),
-                hide_index=True,
-                width="stretch",
-            )
-        else:
-            st.caption("No evidence linked yet.")
+        views.table([evidence_row(s, e) for s, e in refs], "No evidence linked yet.")
 
     st.markdown("#### Suggestions")
     pending = state.suggestions(root)
-    mine = [s for s in pending or [] if s.requirement == chosen]
     if pending is None:
         views.not_available("Suggestions")
-    elif mine:
-        st.dataframe(
-            pd.DataFrame(
-                [{"document": s.document, "score": round(s.score, 3), "passage": s.passage_text[:160]} for s in mine]
-            ),
-            hide_index=True,
-            width="stretch",
-        )
     else:
-        st.caption("No pending suggestions for this requirement.")
+        views.table(
+            [
+                {"document": s.document, "score": round(s.score, 3), "passage": s.passage_text[:160]}
+                for s in pending
+                if s.requirement == chosen
+            ],
+            "No pending suggestions for this requirement.",
+        )
 
     st.markdown("#### Findings")
     report = state.report(root)
@@ -112,12 +105,11 @@ with right:
             st.caption("No findings for this requirement.")
 
     st.markdown("#### Risks that rely on it")
-    relying = [r for r in state.risks(root) if chosen in r["controls"]]
-    if relying:
-        st.dataframe(
-            pd.DataFrame(relying)[["id", "title", "system", "score", "treatment"]],
-            hide_index=True,
-            width="stretch",
-        )
-    else:
-        st.caption("No risk treatment names this requirement.")
+    views.table(
+        [
+            {k: r[k] for k in ("id", "title", "system", "score", "treatment")}
+            for r in state.risks(root)
+            if chosen in r["controls"]
+        ],
+        "No risk treatment names this requirement.",
+    )

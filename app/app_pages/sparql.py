@@ -66,7 +66,7 @@ if text:
     elif outcome.graph is not None:
         data = outcome.graph.serialize(format="turtle")
         st.code(data[:20000], language="turtle")
-        st.download_button("Download Turtle", data, "result.ttl", "text/turtle", key="sparql_dl_ttl")
+        views.download(st, "Download Turtle", data, "result.ttl", key="sparql_dl_ttl")
     else:
         display = state.optional("aimsgraph.sparql_results", "display_rows")
         rows = (
@@ -77,4 +77,4 @@ if text:
         frame = pd.DataFrame(rows, columns=outcome.variables)
         st.caption(f"{len(frame)} rows" + (" (row limit reached)" if outcome.truncated else ""))
         st.dataframe(frame, hide_index=True, width="stretch")
-        st.download_button("Download CSV", frame.to_csv(index=False), "result.csv", "text/csv", key="sparql_dl")
+        views.download(st, "Download CSV", frame.to_csv(index=False), "result.csv", key="sparql_dl")
