@@ -109,7 +109,9 @@ class SparqlHandler(BaseHTTPRequestHandler):
     def _answer(self, text: str) -> None:
         settings = self.server.settings
         try:
-            outcome = run_query(settings.store, text, timeout=settings.timeout, row_limit=settings.row_limit)
+            outcome = run_query(
+                settings.store, text, timeout=settings.timeout, row_limit=settings.row_limit, isolate=True
+            )
         except QueryRefused as exc:
             return self._text(HTTPStatus.FORBIDDEN, str(exc))
         except InputError as exc:

@@ -19,6 +19,7 @@ from rdflib.term import Identifier
 
 from aimsgraph.coverage_view import coverage_view, reads_view
 from aimsgraph.errors import InputError, StoreError
+from aimsgraph.query_process import run_in_child
 from aimsgraph.resources import query_files
 from aimsgraph.store import Store
 
@@ -242,16 +243,34 @@ def run_query(
     *,
     timeout: float = 30.0,
     row_limit: int = 10000,
+    isolate: bool = False,
 ) -> QueryOutcome:
-    """Check that `text` is read-only, then run it with `bindings` (initBindings) within the limits."""
+    """Check that `text` is read-only, then run it with `bindings` (initBindings) within the limits.
+
+    With `isolate` an embedded store is queried in a child process that the time limit kills (for long-lived
+    processes such as the endpoint); otherwise in a daemon thread, which a process that exits after the
+    answer (the CLI) stops with it. A query naming the coverage view reads the view instead of the store.
+    """
     form, iris = _guard(text)
+    values = dict(bindings or {})
+    if isolate and store.kind != "sparql":
+        target = coverage_view(store, _view_day(values)) if reads_view(iris) else store
+        outcome: QueryOutcome = run_in_child(target, lambda s: _collect(s, text, values, row_limit), timeout)
+    else:
+        outcome = _in_thread(store, text, values, row_limit, timeout, reads_view(iris))
+    outcome.form = form if form != "DESCRIBE" else outcome.form
+    return outcome
+
+
+def _in_thread(
+    store: Store, text: str, bindings: dict[str, Identifier], row_limit: int, timeout: float, view: bool
+) -> QueryOutcome:
     box: dict[str, Any] = {}
 
     def work() -> None:
         try:
-            # A query naming the coverage view reads the derived view (built or reused here) instead of the store.
-            target = coverage_view(store, _view_day(bindings or {})) if reads_view(iris) else store
-            box["outcome"] = _collect(target, text, bindings or {}, row_limit)
+            target = coverage_view(store, _view_day(bindings)) if view else store
+            box["outcome"] = _collect(target, text, bindings, row_limit)
         except BaseException as exc:  # handed back to the caller's thread
             box["error"] = exc
 
@@ -267,5 +286,4 @@ def run_query(
             raise error
         raise StoreError(f"{store.location or store.kind}: query failed: {str(error).splitlines()[0]}") from error
     outcome: QueryOutcome = box["outcome"]
-    outcome.form = form if form != "DESCRIBE" else outcome.form
     return outcome

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from rdflib import Graph
@@ -100,3 +102,17 @@ def test_update_operation_and_syntax_error(endpoint: str, demo: Workspace) -> No
     assert demo.store.count() > 0
     with pytest.raises(QueryBadFormed):
         _client(endpoint, "SELECT * WHERE { ?s ?p", JSON).queryAndConvert()
+
+
+def test_runaway_query_is_stopped_and_its_process_gone(demo: Workspace) -> None:
+    server: SparqlServer = make_server(EndpointSettings(demo.store, timeout=0.5), "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    try:
+        with pytest.raises(QueryBadFormed, match="time limit"):
+            _client(f"http://127.0.0.1:{server.server_address[1]}/sparql", slow, JSON).query()
+        assert not multiprocessing.active_children()  # the query's child process was killed, not left running
+        assert not list(Path(demo.store.location).parent.glob(".query-*"))  # its store snapshot is removed
+    finally:
+        server.shutdown()
+        server.server_close()

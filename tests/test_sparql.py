@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+import time
 from datetime import date
 from pathlib import Path
 
 import pytest
 from rdflib import Literal
+from rdflib.compare import isomorphic
 
 from aimsgraph.coverage import coverage_matrix
 from aimsgraph.errors import InputError
@@ -142,10 +145,47 @@ def test_row_limit_and_bad_parameters(demo: Workspace) -> None:
         run_query(demo.store, "SELECT ?s WHERE { ?s <urn:x> ?id }", {"id": Literal("a")})
 
 
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
 def test_time_limit(demo: Workspace) -> None:
-    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     with pytest.raises(InputError, match="time limit"):
-        run_query(demo.store, slow, timeout=0.2)
+        run_query(demo.store, SLOW, timeout=0.2)
+
+
+def test_isolated_query_is_killed_at_the_time_limit(demo: Workspace) -> None:
+    start = time.perf_counter()
+    with pytest.raises(InputError, match="time limit"):
+        run_query(demo.store, SLOW, timeout=0.5, isolate=True)
+    assert time.perf_counter() - start < 5 and not multiprocessing.active_children()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT ?s ?id WHERE { ?s <https://w3id.org/aimsgraph/ns#id> ?id } ORDER BY ?id",
+        "ASK { ?s a <https://w3id.org/aimsgraph/ns#AISystem> }",
+        "CONSTRUCT WHERE { ?s a <https://w3id.org/aimsgraph/ns#Risk> ; <https://w3id.org/aimsgraph/ns#id> ?id }",
+        load_query("coverage-by-system").text,
+    ],
+)
+def test_isolated_query_answers_like_the_thread(demo: Workspace, text: str) -> None:
+    bindings = {"as_of": Literal(date.fromisoformat(AS_OF))} if "as_of" in text else {}
+    here, child = (run_query(demo.store, text, bindings, isolate=flag) for flag in (False, True))
+    assert (child.form, child.variables, child.rows, child.boolean) == (
+        here.form,
+        here.variables,
+        here.rows,
+        here.boolean,
+    )
+    assert (child.graph is None) == (here.graph is None)
+    if here.graph is not None and child.graph is not None:
+        assert len(here.graph) > 0 and isomorphic(child.graph, here.graph)
+
+
+def test_isolated_query_errors_are_one_line(demo: Workspace) -> None:
+    with pytest.raises(InputError, match="SELECT"):
+        run_query(demo.store, "SELECT ?s WHERE { ?s <urn:x> ?id }", {"id": Literal("a")}, isolate=True)
 
 
 def test_cli_query_formats(demo_dir: Path) -> None:
