@@ -5,15 +5,13 @@ Aggregating ~40,000 accepted links per query takes Oxigraph 0.3-2 s at 1M triple
 statuses on one as-of day (a few thousand triples), in a separate in-memory Oxigraph store. A query reads it by
 naming the graph: `FROM <urn:aims:graph:coverage>`.
 
-It is never stale: a view is keyed by the store's write generation (bumped by every write through `Store`:
-load, ingest, suggest, review, validate) and by its day, and rebuilt on the first query after any write. A store
-written by others (a remote endpoint) gets a fresh view for every query.
+It is never stale: a view is kept per as-of day in the store's write-tracking cache (`fastquery.cached`) and
+rebuilt on the first query after a write through `Store` to a graph coverage reads (load, ingest, review; a
+write of unknown extent counts too). A store written by others (a remote endpoint) gets a fresh view per query.
 """
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections.abc import Iterator, Sequence
 from datetime import date
 
@@ -22,7 +20,8 @@ from oxrdflib import OxigraphStore
 from rdflib import Dataset, URIRef
 
 from aimsgraph.coverage import CoverageMatrix, coverage_matrix
-from aimsgraph.fastquery import rows
+from aimsgraph.fastquery import cached, rows
+from aimsgraph.namespaces import GraphName
 from aimsgraph.store import Store
 
 VIEW_GRAPH = URIRef("urn:aims:graph:coverage")
@@ -33,9 +32,8 @@ SYSTEM_NAMES = """
 SELECT ?id ?name WHERE { ?s a aims:AISystem ; aims:id ?id . OPTIONAL { ?s rdfs:label ?name } }
 """
 STATUSES = ("covered", "design-only", "stale", "missing", "excluded")
-_KEEP = 4  # views kept per store (one per as-of day asked for)
-_cache: weakref.WeakKeyDictionary[Store, dict[date, tuple[int, Store]]] = weakref.WeakKeyDictionary()
-_lock = threading.Lock()
+# Every graph coverage is computed from (suggestions and history never count as coverage).
+SOURCES = (GraphName.CATALOG, GraphName.ORG, GraphName.DOCUMENTS, GraphName.REVIEWS)
 
 
 def reads_view(dataset_iris: Sequence[str]) -> bool:
@@ -44,20 +42,8 @@ def reads_view(dataset_iris: Sequence[str]) -> bool:
 
 
 def coverage_view(store: Store, as_of: date) -> Store:
-    """The view of `store` on `as_of`, built now unless one built since the store's last write is at hand."""
-    generation: int | None = getattr(store, "generation", None)
-    if generation is None or not getattr(store, "cacheable", False):
-        return _build(store, as_of)
-    with _lock:  # the endpoint answers from several threads: build each view once
-        views = _cache.setdefault(store, {})
-        found = views.get(as_of)
-        if found is not None and found[0] == generation:
-            return found[1]
-        view = _build(store, as_of)
-        views[as_of] = (generation, view)
-        for day in sorted(views, key=lambda d: views[d][0])[:-_KEEP]:
-            del views[day]
-        return view
+    """The view of `store` on `as_of`: reused until one of its source graphs is written, else built now."""
+    return cached(store, ("coverage view", as_of), SOURCES, lambda: _build(store, as_of))
 
 
 def _build(store: Store, as_of: date) -> Store:
