@@ -1,7 +1,8 @@
 """Benchmark: fast engine versus plain pyshacl on synthetic organisations (10k / 100k / 1M triples).
 
-Prints a Markdown table: fast time, pyshacl time (capped; '>CAP s' when it does not finish), ratio, whether the
-findings are identical, and the re-validation time after one accepted evidence link. Run:
+Prints a Markdown table: fast time (cold caches), pyshacl time (capped; '>CAP s' when it does not finish), ratio,
+whether the findings are identical, and the re-validation time after one accepted evidence link that closes a gap
+(the caches keep everything the link does not touch), checked against a cold run on the same data. Run:
     python -m benchmarks.bench_validation [--sizes 10000,100000,1000000] [--cap 300]
 """
 
@@ -16,6 +17,8 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
+from aimsgraph.fastquery import clear_caches, rows
+from aimsgraph.findings import Finding
 from aimsgraph.namespaces import AIMS, ISO, GraphName
 from aimsgraph.store import Store
 from aimsgraph.validation import validate_store
@@ -45,30 +48,48 @@ def _pyshacl(store: Store, cap: float) -> tuple[float | None, list[Any] | None]:
     return seconds, findings
 
 
-def _accept_one_link(store: Store) -> None:
+CURRENT_OPERATING = """
+SELECT ?doc WHERE {
+  ?doc a aims:OperatingEvidence ; dcterms:issued ?issued ; aims:reviewDue ?due .
+  FILTER(STR(?issued) <= "2026-11-23" && STR(?due) >= "2026-11-23")
+} LIMIT 1
+"""
+LINKED_RULES = ("clause-evidence", "control-evidence", "control-operating-evidence", "system-event-logs")
+
+
+def _accept_one_link(store: Store, findings: list[Finding]) -> str:
+    """Accept one link (a current operating document) that closes a gap the first run found."""
+    gap = next((f for f in findings if f.rule in LINKED_RULES), None)
+    requirement = (gap.requirement if gap else None) or "A.6.2.8"
+    doc = rows(store, CURRENT_OPERATING)[0][0] or ""
     graph = Graph()
     link = URIRef("urn:aims:review:bench-accepted")
     graph.add((link, RDF.type, AIMS.EvidenceLink))
     graph.add((link, AIMS.status, AIMS.Accepted))
     graph.add((link, AIMS.method, AIMS.Reviewed))
-    graph.add((link, AIMS.evidence, URIRef("urn:aims:evidence:org-0")))
-    graph.add((link, AIMS.requirement, ISO["A.4.4"]))
+    graph.add((link, AIMS.evidence, URIRef(doc)))
+    graph.add((link, AIMS.requirement, ISO[requirement]))
+    if gap and gap.system:
+        graph.add((link, AIMS.forSystem, URIRef(f"urn:aims:system:{gap.system}")))
     graph.add((link, AIMS.decidedAt, Literal("2026-11-20T09:00:00", datatype=XSD.dateTime)))
     store.add(GraphName.REVIEWS, graph)
+    return f"{gap.rule} {gap.focus}" if gap else "no link gap at this size; linked A.6.2.8"
 
 
 def run(size: int, cap: float) -> dict[str, Any]:
-    """Figures for one size."""
+    """Figures for one size: a cold full run, pyshacl, and a re-run after one accepted link (checked cold)."""
     store = synthetic_store(size)
     triples = store.count()
     started = time.perf_counter()
     fast = validate_store(store, AS_OF).findings
     fast_s = time.perf_counter() - started
     slow_s, slow = _pyshacl(store, cap)
-    _accept_one_link(store)
+    closed = _accept_one_link(store, fast)
     started = time.perf_counter()
-    validate_store(store, AS_OF)
+    again = validate_store(store, AS_OF).findings
     again_s = time.perf_counter() - started
+    clear_caches(store)
+    cold = validate_store(store, AS_OF).findings
     return {
         "triples": triples,
         "findings": len(fast),
@@ -77,6 +98,8 @@ def run(size: int, cap: float) -> dict[str, Any]:
         "ratio": (slow_s / fast_s) if slow_s else None,
         "identical": None if slow is None else sorted(map(repr, fast)) == sorted(map(repr, slow)),
         "again": again_s,
+        "again_ok": again == cold and (len(again) < len(fast) or closed.startswith("no link gap")),
+        "closed": closed,
     }
 
 
@@ -85,8 +108,11 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--cap", type=float, default=300.0)
     args = parser.parse_args()
-    print("| target | triples | findings | fast (s) | pyshacl (s) | ratio | identical | after one accepted link (s) |")
-    print("|---|---|---|---|---|---|---|---|")
+    print(
+        "| target | triples | findings | fast (s) | pyshacl (s) | ratio | identical "
+        "| after one accepted link (s) | re-run equals a cold run, gap closed |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
     for size in (int(s) for s in args.sizes.split(",")):
         r = run(size, args.cap)
         slow = f"{r['pyshacl']:.1f}" if r["pyshacl"] else f">{args.cap:.0f}"
@@ -94,7 +120,7 @@ def main() -> None:
         same = {True: "yes", False: "NO", None: "n/a (pyshacl did not finish)"}[r["identical"]]
         print(
             f"| {size:,} | {r['triples']:,} | {r['findings']} | {r['fast']:.2f} | {slow} | {ratio} | {same} "
-            f"| {r['again']:.2f} |",
+            f"| {r['again']:.2f} | {'yes' if r['again_ok'] else 'NO'} ({r['closed']}) |",
             flush=True,
         )
 
