@@ -8,12 +8,14 @@ run, so the first Overview is drawn from the caches instead of waiting for them.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import threading
 import time
 from pathlib import Path
 
 WARM_THREAD = "aimsgraph-warm-up"
+WARM_UP_ENV = "AIMSGRAPH_WARM_UP"  # "0" turns the warm-up off (the first visit then computes everything)
 QUIET_LOGGERS = ("streamlit.runtime.scriptrunner_utils.script_run_context", "streamlit.runtime.caching.cache_data_api")
 
 
@@ -32,10 +34,11 @@ def workspace_argument(args: list[str]) -> Path | None:
 
 
 def _warm_up(folder: Path) -> None:
-    from streamlit.runtime import Runtime
+    from streamlit.runtime import Runtime, RuntimeState
 
     deadline = time.monotonic() + 60
-    while not Runtime.exists() and time.monotonic() < deadline:  # the caches live in the server's runtime
+    # Start once the server listens (the caches live in its runtime): never delay the server answering the browser.
+    while time.monotonic() < deadline and (not Runtime.exists() or Runtime.instance().state == RuntimeState.INITIAL):
         time.sleep(0.05)
     try:
         from aimsgraph.app import state
@@ -53,7 +56,7 @@ def main() -> None:
 
     args = sys.argv[1:]
     folder = workspace_argument(args)
-    if folder is not None and folder.is_dir():
+    if folder is not None and folder.is_dir() and os.environ.get(WARM_UP_ENV) != "0":
         for name in QUIET_LOGGERS:  # Streamlit's loggers do not propagate: filter each one
             logging.getLogger(name).addFilter(_QuietWarmUp())
         threading.Thread(target=_warm_up, args=(folder,), name=WARM_THREAD, daemon=True).start()

@@ -1,9 +1,10 @@
 """Benchmark: time to first full render of the explorer's Overview, from Chromium's point of view.
 
-Runs the real app (a child process on a free port) on the demo workspace and on a synthetic organisation of about
-100k triples, and prints, per workspace: the cold render (first visit: the app computes coverage and findings),
-the warm render (second visit, from the caches) and, as a baseline from the same run, the render of the light
-Exports page. Targets: demo < 2 s, 100k < 5 s (cold).
+Runs the real app (a child process on a free port, as `aimsgraph app` does) on the demo workspace and on a
+synthetic organisation of about 100k triples. Per workspace and per mode (the server's warm-up on, as shipped,
+and off, as a same-run baseline) it prints: process start to healthy server, the cold render (first visit,
+navigating as soon as the server is healthy, as `aimsgraph app` opens the browser), process start to that render,
+the warm render (second visit) and the light Exports page. Targets: demo < 2 s, 100k < 5 s (cold).
 
     python -m benchmarks.bench_explorer [--sizes 100000] [--runs 3]
 """
@@ -11,13 +12,15 @@ Exports page. Targets: demo < 2 s, 100k < 5 s (cold).
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
-from playwright.sync_api import Page, sync_playwright
+from aimsgraph.app.serve import WARM_UP_ENV
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from aimsgraph.demo import prepare_demo
 from aimsgraph.explorer import CHROMIUM_FLAGS, start_explorer
@@ -26,6 +29,7 @@ from benchmarks.synthetic import write_synthetic
 
 SHOTS = Path("test-artifacts/screenshots")
 CHARTS = 3  # coverage bars, findings by severity, heatmap
+FIGURES = ("healthy", "cold", "start to render", "warm", "exports")
 
 
 def synthetic_workspace(folder: Path, triples: int) -> Path:
@@ -53,26 +57,34 @@ def rendered(page: Page, url: str, charts: int) -> float:
     return time.perf_counter() - start
 
 
-def measure(workspace: Path, runs: int, shot: Path | None = None) -> dict[str, float]:
-    """Cold and warm Overview renders and the Exports baseline, each the median over `runs` fresh servers."""
-    cold, warm, base = [], [], []
+def one_run(browser: Browser, workspace: Path, shot: Path | None) -> dict[str, float]:
+    """One fresh server: every figure of FIGURES, in seconds."""
+    began = time.perf_counter()
+    explorer = start_explorer(workspace, quiet=True)
+    try:
+        explorer.wait_healthy(120)
+        healthy = time.perf_counter() - began
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        cold = rendered(page, explorer.url, CHARTS)
+        total = time.perf_counter() - began
+        if shot is not None:
+            shot.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(shot))
+        warm = rendered(browser.new_page(), explorer.url, CHARTS)
+        base = rendered(browser.new_page(), explorer.url + "exports", 0)
+    finally:
+        explorer.stop()
+    return dict(zip(FIGURES, (healthy, cold, total, warm, base), strict=True))
+
+
+def measure(workspace: Path, runs: int, warm_up: bool, shot: Path | None = None) -> dict[str, float]:
+    """Medians over `runs` fresh servers, with the server's warm-up on or off."""
+    os.environ[WARM_UP_ENV] = "1" if warm_up else "0"  # the child server inherits it
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=list(CHROMIUM_FLAGS))
-        for _ in range(runs):
-            explorer = start_explorer(workspace, quiet=True)
-            try:
-                explorer.wait_healthy(120)
-                page = browser.new_page(viewport={"width": 1400, "height": 1000})
-                cold.append(rendered(page, explorer.url, CHARTS))
-                if shot is not None:
-                    shot.parent.mkdir(parents=True, exist_ok=True)
-                    page.screenshot(path=str(shot))
-                warm.append(rendered(browser.new_page(), explorer.url, CHARTS))
-                base.append(rendered(browser.new_page(), explorer.url + "exports", 0))
-            finally:
-                explorer.stop()
+        found = [one_run(browser, workspace, shot) for _ in range(runs)]
         browser.close()
-    return {"cold": statistics.median(cold), "warm": statistics.median(warm), "baseline": statistics.median(base)}
+    return {name: statistics.median(f[name] for f in found) for name in FIGURES}
 
 
 def main() -> None:
@@ -82,20 +94,21 @@ def main() -> None:
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="aimsgraph-bench-"))
     try:
-        targets = {"demo": prepare_demo(scratch / "demo")}
-        targets["demo"].close()
+        prepare_demo(scratch / "demo").close()
         folders = {"demo": scratch / "demo"}
         for size in args.sizes:
             folders[f"synthetic {size // 1000}k"] = synthetic_workspace(scratch / f"syn{size}", size)
-        print("| workspace | Overview cold (s) | Overview warm (s) | Exports page, baseline (s) | cold / baseline |")
-        print("|---|---|---|---|---|")
+        print(f"load average at start: {os.getloadavg()[0]:.1f}")
+        print("| workspace | warm-up | " + " | ".join(f"{f} (s)" for f in FIGURES) + " | cold / exports |")
+        print("|---|---|" + "---|" * (len(FIGURES) + 1))
         for name, folder in folders.items():
-            f = measure(folder, args.runs, SHOTS / f"bench-{name.replace(' ', '-')}.png")
-            print(
-                f"| {name} | {f['cold']:.2f} | {f['warm']:.2f} | {f['baseline']:.2f} | "
-                f"{f['cold'] / f['baseline']:.1f}x |",
-                flush=True,
-            )
+            for warm_up in (False, True):
+                shot = SHOTS / f"bench-{name.replace(' ', '-')}.png" if warm_up else None
+                f = measure(folder, args.runs, warm_up, shot)
+                cells = " | ".join(f"{f[n]:.2f}" for n in FIGURES)
+                mode = "on" if warm_up else "off"
+                print(f"| {name} | {mode} | {cells} | {f['cold'] / f['exports']:.1f}x |", flush=True)
+        print(f"load average at end: {os.getloadavg()[0]:.1f}")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
