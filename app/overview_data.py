@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 STATUSES = ("covered", "design-only", "stale", "missing")  # the order the bars stack in
+
+
+def natural(text: str) -> list[Any]:
+    """A sort key that puts s2 before s10."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
 
 
 def group_of(requirement_id: str) -> str:
@@ -70,7 +76,7 @@ def overview_figures(matrix: Any | None, report: Any | None) -> OverviewFigures:
         figures.covered, figures.missing = statuses["covered"], statuses["missing"]
         figures.required = sum(n for s, n in statuses.items() if s != "excluded")
         figures.groups, figures.heatmap = group_statuses(matrix), heatmap(matrix)
-        figures.systems = ["organisation", *matrix.systems]
+        figures.systems = ["organisation", *sorted(matrix.systems, key=natural)]
     if report is not None:
         found = Counter(f.severity for f in report.findings)
         figures.severities = {s: found[s] for s in ("violation", "warning", "info")}

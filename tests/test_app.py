@@ -145,3 +145,25 @@ def test_expanding_keeps_only_the_last_nodes() -> None:
         expanded = grow(expanded, f"n{index}")
     assert len(expanded) == MAX_EXPANDED and expanded[-1] == f"n{MAX_EXPANDED + 2}"
     assert grow(expanded, expanded[0]) == expanded  # a node already expanded is not added twice
+
+
+def test_overview_figures_agree_with_the_library(demo_dir: Path) -> None:
+    from aimsgraph.app.overview_data import STATUSES, overview_figures
+
+    from aimsgraph.coverage import coverage_matrix
+    from aimsgraph.workspace import Workspace
+
+    workspace = Workspace.open(demo_dir)
+    try:
+        matrix = coverage_matrix(workspace.store)
+    finally:
+        workspace.close()
+    figures = overview_figures(matrix, None)
+    groups = matrix.group_summary()
+    assert (figures.covered, figures.required) == (sum(g.covered for g in groups), sum(g.required for g in groups))
+    for group in groups:  # each bar adds up to the group's required leaves, covered ones first
+        bars = {row["status"]: row["requirements"] for row in figures.groups if row["group"] == group.group}
+        assert bars.get("covered", 0) == group.covered
+        assert sum(bars.get(s, 0) for s in STATUSES) == group.required
+    assert figures.systems[0] == "organisation" and set(figures.systems[1:]) == set(matrix.systems)
+    assert {row["system"] for row in figures.heatmap} == set(figures.systems)
