@@ -5,24 +5,26 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from pyparsing import ParseException
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Identifier
 
 from aimsgraph.coverage_view import coverage_view, reads_view
 from aimsgraph.errors import InputError, StoreError
+from aimsgraph.oxigraph_answers import QueryOutcome, evaluate
 from aimsgraph.query_process import run_in_child
 from aimsgraph.resources import query_files
 from aimsgraph.store import Store
 
+__all__ = ["Parameter", "QueryOutcome", "QueryRefused", "SavedQuery", "check_read_only", "run_query"]
 FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -48,18 +50,6 @@ class SavedQuery:
     description: str = ""
     parameters: tuple[Parameter, ...] = ()
     shipped: bool = False
-
-
-@dataclass
-class QueryOutcome:
-    """What a query returned, already limited to the row limit."""
-
-    form: str
-    variables: list[str] = field(default_factory=list)
-    rows: list[tuple[Identifier | None, ...]] = field(default_factory=list)
-    boolean: bool | None = None
-    graph: Graph | None = None
-    truncated: bool = False
 
 
 class QueryRefused(InputError):
@@ -210,9 +200,15 @@ def _view_day(bindings: Mapping[str, Identifier]) -> date:
 
 # ---------------------------------------------------------------- running
 def _collect(store: Store, text: str, bindings: Mapping[str, Identifier], row_limit: int) -> QueryOutcome:
+    inner = store.oxigraph
     try:
+        if inner is not None:  # straight on pyoxigraph: several times faster than rdflib's result rows
+            answer = evaluate(inner, text, bindings, row_limit)
+            return QueryOutcome(
+                answer.form, answer.variables, answer.rows, answer.boolean, answer.graph, answer.truncated
+            )
         result = store.query(text, bindings)
-    except RuntimeError as exc:  # Oxigraph's evaluation errors
+    except (RuntimeError, SyntaxError) as exc:  # Oxigraph's evaluation errors
         message = str(exc).splitlines()[0]
         if "SELECT projection" in message:
             message += " (a parameter must be a variable the query SELECTs)"
@@ -221,18 +217,14 @@ def _collect(store: Store, text: str, bindings: Mapping[str, Identifier], row_li
         return QueryOutcome("ASK", boolean=bool(result.askAnswer))
     if result.type in ("CONSTRUCT", "DESCRIBE"):
         return QueryOutcome(result.type, graph=result.graph)
-    rows: list[tuple[Identifier | None, ...]] = []
     variables = [str(v) for v in result.vars or []]
-    try:
-        for row in result:
-            if len(rows) == row_limit:
-                return QueryOutcome("SELECT", variables, rows, truncated=True)
-            rows.append(tuple(row))  # type: ignore[arg-type]
-    finally:
-        # Oxigraph's solution iterator must be dropped on the thread that made it.
-        pending = getattr(result, "_genbindings", None)
-        if pending is not None and hasattr(pending, "close"):
-            pending.close()
+    rows: list[tuple[Identifier | None, ...]] = []
+    for row in result:  # a remote store's rows (rdflib terms already)
+        rows.append(tuple(row))  # type: ignore[arg-type]
+        if len(rows) > row_limit:
+            break
+    if len(rows) > row_limit:
+        return QueryOutcome("SELECT", variables, rows[:row_limit], truncated=True)
     return QueryOutcome("SELECT", variables, rows)
 
 
@@ -258,7 +250,7 @@ def run_query(
         outcome: QueryOutcome = run_in_child(target, lambda s: _collect(s, text, values, row_limit), timeout)
     else:
         outcome = _in_thread(store, text, values, row_limit, timeout, reads_view(iris))
-    outcome.form = form if form != "DESCRIBE" else outcome.form
+    outcome.form = form  # pyoxigraph answers DESCRIBE as triples, like CONSTRUCT
     return outcome
 
 
