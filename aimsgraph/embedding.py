@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
@@ -109,16 +110,35 @@ class EmbeddingCache:
 
     def vectors(self, encoder: Encoder, texts: list[str], key: str | None = None) -> Vectors:
         """Embeddings of `texts`, read from the cache under `key` (default: a hash of the texts) or encoded."""
-        key = key or hashlib.sha256("\x1f".join(texts).encode("utf-8")).hexdigest()
+        return self.vectors_many(encoder, [(key, texts)])[0]
+
+    def vectors_many(self, encoder: Encoder, groups: Sequence[tuple[str | None, list[str]]]) -> list[Vectors]:
+        """Embeddings of several groups of texts (one per document), each cached under its key; all missing
+        texts are encoded in one call, so the model sees full, length-sorted batches instead of one per document."""
+        keys = [key or hashlib.sha256("\x1f".join(texts).encode("utf-8")).hexdigest() for key, texts in groups]
+        found = [self._read(encoder, key, len(texts)) for key, (_, texts) in zip(keys, groups, strict=True)]
+        missing = [i for i, vectors in enumerate(found) if vectors is None]
+        encoded = encoder.encode([t for i in missing for t in groups[i][1]])
+        start = 0
+        for i in missing:
+            count = len(groups[i][1])
+            found[i] = encoded[start : start + count]
+            start += count
+            self._write(encoder, keys[i], encoded[start - count : start])
+        return [v if v is not None else np.zeros((0, encoder.dimensions), dtype=np.float32) for v in found]
+
+    def _read(self, encoder: Encoder, key: str, rows: int) -> Vectors | None:
         path = self._path(encoder, key)
         if path is not None and path.is_file():
             cached = np.load(path)
-            if cached.shape[0] == len(texts):
+            if cached.shape[0] == rows:
                 return np.asarray(cached, dtype=np.float32)
-        vectors = encoder.encode(texts)
+        return None
+
+    def _write(self, encoder: Encoder, key: str, vectors: Vectors) -> None:
+        path = self._path(encoder, key)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(".tmp.npy")
             np.save(tmp, vectors)
             tmp.replace(path)
-        return vectors

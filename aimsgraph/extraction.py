@@ -236,11 +236,13 @@ def _read_docx(data: bytes) -> Read:
 
     _check_zip(data)
     document = docx.Document(io.BytesIO(data))
+    # Style names by id, read once: `paragraph.style` searches the style part on every call (most of the time).
+    names = {s.style_id: s.name or "" for s in document.styles}
     blocks: list[Block] = []
     headings: list[tuple[int, str]] = []
     for paragraph in document.paragraphs:
         text = _clean(paragraph.text)
-        style = paragraph.style.name if paragraph.style is not None else ""
+        style = names.get(paragraph._p.style or "", "")
         if not text:
             continue
         if style.startswith("Heading") or style == "Title":

@@ -112,10 +112,16 @@ def version_iri(file: str, sha256: str, taken: set[str]) -> URIRef:
 
 
 def version_graph(
-    doc: URIRef, file: str, extracted: ExtractedDocument, minted: bool, version: URIRef | None = None
+    doc: URIRef,
+    file: str,
+    extracted: ExtractedDocument,
+    minted: bool,
+    version: URIRef | None = None,
+    graph: Graph | None = None,
 ) -> Graph:
-    """Triples of one document version and its passages (plus the document node when ingest mints it)."""
-    graph = Graph()
+    """Triples of one document version and its passages (plus the document node when ingest mints it), added
+    to `graph` when given (a batch) or to a new graph."""
+    graph = Graph() if graph is None else graph
     version = version or version_iri(file, extracted.sha256, set())
     if minted:
         graph.add((doc, RDF.type, AIMS.Document))
@@ -194,7 +200,7 @@ def ingest_documents(
             continue
         doc = known.get(file) or org_iri("evidence", slug(Path(file).name))
         new = version_iri(file, extracted.sha256, taken)
-        pending += version_graph(doc, file, extracted, minted=file not in known, version=new)
+        version_graph(doc, file, extracted, minted=file not in known, version=new, graph=pending)
         if file in current:  # the new version is stored before the old one points at it
             _flush(store, pending)
             supersede(store, current[file][1], new)

@@ -8,10 +8,11 @@ neither scale dominates. A document's score for a requirement mixes its best pas
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import bm25s
 import numpy as np
@@ -27,8 +28,10 @@ than then there so not no can may must shall should would could also more most b
 without about over under between both only own same very"""
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _TOKEN = re.compile(r"[a-z0-9]{2,}")
+_VIEW_VECTORS: dict[tuple[str, str], npt.NDArray[np.float32]] = {}
 
 
+@lru_cache(maxsize=1 << 16)  # the same words recur across passages and documents
 def stem(word: str) -> str:
     """A light suffix-stripping stemmer (plural, -ing, -ed, -ation ...), enough to match 'logs' and 'logging'."""
     for suffix in ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ed", "es", "s"):
@@ -106,6 +109,11 @@ class Ranker:
         self.requirements = candidates()
         self.ids = [r.id for r in self.requirements]
 
+    def prepare(self) -> Ranker:
+        """Build the requirement side now (BM25 index, catalog embeddings) instead of on first use."""
+        _ = self._bm25, (self._views if self.encoder is not None and self.weights.dense > 0.0 else None)
+        return self
+
     @property
     def method(self) -> str:
         return {0.0: "lexical", 1.0: "dense"}.get(self.weights.dense, "hybrid")
@@ -128,7 +136,11 @@ class Ranker:
     def _views(self) -> npt.NDArray[np.float32]:
         assert self.encoder is not None
         texts = [v for r in self.requirements for v in dense_views(r)]
-        vectors = self.cache.vectors(self.encoder, texts)
+        # The catalog side is the same for every workspace: encode it once per process and model.
+        key = (self.encoder.name, hashlib.sha256("\x1f".join(texts).encode("utf-8")).hexdigest())
+        if key not in _VIEW_VECTORS:
+            _VIEW_VECTORS[key] = self.cache.vectors(self.encoder, texts)
+        vectors = _VIEW_VECTORS[key]
         return vectors.reshape(len(self.requirements), -1, vectors.shape[1])
 
     # ---------------------------------------------------------------- raw signals
@@ -144,9 +156,13 @@ class Ranker:
 
     def embed(self, texts: list[str], key: str | None = None) -> npt.NDArray[np.float32] | None:
         """Embeddings of `texts` (cached), or None without a model."""
+        return self.embed_many([(key, texts)])[0]
+
+    def embed_many(self, groups: Sequence[tuple[str | None, list[str]]]) -> list[npt.NDArray[np.float32] | None]:
+        """Embeddings of several documents' texts (each cached under its key) in one encode call."""
         if self.encoder is None or self.weights.dense == 0.0:
-            return None
-        return self.cache.vectors(self.encoder, texts, key)
+            return [None] * len(groups)
+        return list(self.cache.vectors_many(self.encoder, groups))
 
     def fused(self, texts: list[str], vectors: npt.NDArray[np.float32] | None) -> Matrix:
         """The fused, standardised score of every candidate for every text."""

@@ -129,9 +129,11 @@ def suggest_for_workspace(workspace: Workspace, top_k: int = 5) -> list[Suggesti
     reviewed, manual = _decided(store)
     run = URIRef(f"urn:aims:suggestion-run:{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}")
     graph = _run_graph(run, ranker)
-    for version, (doc, passages) in _current_documents(store).items():
+    documents = _current_documents(store)
+    groups = [(hashlib.sha256(v.encode()).hexdigest(), [t for _, t in p]) for v, (_, p) in documents.items()]
+    all_vectors = ranker.embed_many(groups)  # one encode call for every document not in the cache
+    for (version, (doc, passages)), vectors in zip(documents.items(), all_vectors, strict=True):
         texts = [t for _, t in passages]
-        vectors = ranker.embed(texts, key=hashlib.sha256(version.encode()).hexdigest())
         skip = {r for r in ranker.ids if (version, str(requirement_iri(r))) in reviewed}
         skip |= {r for r in ranker.ids if (doc, str(requirement_iri(r))) in manual}
         wanted = ranker.rank_document(texts, vectors, top_k, skip=skip)
