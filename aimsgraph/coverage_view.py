@@ -12,6 +12,7 @@ write of unknown extent counts too). A store written by others (a remote endpoin
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from datetime import date
 
@@ -19,7 +20,7 @@ import pyoxigraph as ox
 from oxrdflib import OxigraphStore
 from rdflib import Dataset, URIRef
 
-from aimsgraph.coverage import CoverageMatrix, coverage_matrix
+from aimsgraph.coverage import CoverageMatrix, DocumentFacts, coverage_matrix, document_facts
 from aimsgraph.fastquery import cached, rows
 from aimsgraph.namespaces import GraphName
 from aimsgraph.store import Store
@@ -31,6 +32,7 @@ RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 SYSTEM_NAMES = """
 SELECT ?id ?name WHERE { ?s a aims:AISystem ; aims:id ?id . OPTIONAL { ?s rdfs:label ?name } }
 """
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 STATUSES = ("covered", "design-only", "stale", "missing", "excluded")
 # Every graph coverage is computed from (suggestions and history never count as coverage).
 SOURCES = (GraphName.CATALOG, GraphName.ORG, GraphName.DOCUMENTS, GraphName.REVIEWS)
@@ -51,10 +53,13 @@ def _build(store: Store, as_of: date) -> Store:
     names = {str(ident): str(name or ident) for ident, name in rows(store, SYSTEM_NAMES)}
     inner = ox.Store()
     inner.extend(list(_quads(matrix, names)))
+    inner.extend(list(_overdue(matrix, document_facts(store))))
     return Store(Dataset(store=OxigraphStore(store=inner), default_union=True), "coverage view")
 
 
 def _lit(value: object) -> ox.Literal:
+    if isinstance(value, str) and _DATE.match(value):
+        return ox.Literal(value, datatype=ox.NamedNode(XSD + "date"))
     if isinstance(value, bool):
         return ox.Literal(str(value).lower(), datatype=ox.NamedNode(XSD + "boolean"))
     if isinstance(value, int):
@@ -98,3 +103,23 @@ def _quads(matrix: CoverageMatrix, names: dict[str, str]) -> Iterator[ox.Quad]:
         facts |= {"covered": counts["covered"], "designOnly": counts["design-only"], "stale": counts["stale"],
                   "missing": counts["missing"], "excluded": counts["excluded"], "required": len(leaves)}  # fmt: skip
         yield from _node(f"urn:aims:coverage:system:{index}", "SystemCoverage", facts)
+
+
+def _overdue(matrix: CoverageMatrix, documents: dict[str, DocumentFacts]) -> Iterator[ox.Quad]:
+    """One OverdueDocument node per document whose review was due before the as-of day, with what it supports."""
+    day = matrix.as_of.isoformat()
+    supports: dict[str, set[str]] = {}
+    for (requirement, system), cell in matrix.cells.items():
+        for ref in cell.evidence if system is None else ():
+            supports.setdefault(ref.evidence, set()).add(requirement)
+    overdue = sorted((d.due, d.id, d) for d in documents.values() if d.due is not None and d.due[:10] < day)
+    for index, (due, ident, doc) in enumerate(overdue):
+        facts: dict[str, object] = {
+            "asOf": matrix.as_of,
+            "document": ident,
+            "title": doc.title,
+            "issued": doc.issued,
+            "reviewDue": due,
+            "supports": " ".join(sorted(supports.get(ident, ()))) or None,
+        }
+        yield from _node(f"urn:aims:coverage:document:{index}", "OverdueDocument", facts)
