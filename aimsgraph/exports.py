@@ -16,7 +16,7 @@ from typing import Any
 
 from rdflib import Dataset
 
-from aimsgraph.coverage import CoverageCell, CoverageMatrix, coverage_matrix
+from aimsgraph.coverage import CoverageCell, CoverageMatrix, DocumentFacts, coverage_matrix, document_facts
 from aimsgraph.errors import InputError
 from aimsgraph.fastquery import rows as fast_rows
 from aimsgraph.findings import ValidationReport
@@ -43,24 +43,19 @@ SELECT ?risk ?control WHERE {
   ?r a aims:Risk ; aims:id ?risk ; aims:treatment ?t . ?t aims:control ?c . ?c aims:id ?control
 }
 """
+# What the register shows beyond coverage.document_facts (id, title, dates, shared with the coverage matrix).
 REGISTER_QUERY = """
 PREFIX aims: <https://w3id.org/aimsgraph/ns#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?id ?title ?file ?kind ?nature ?owner ?issued ?interval ?due ?recorded WHERE {
-  ?doc a aims:Document ; aims:id ?id .
-  OPTIONAL { ?doc dcterms:title ?title }
+SELECT ?doc ?file ?kind ?nature ?owner ?interval ?recorded WHERE {
+  ?doc a aims:Document .
   OPTIONAL { ?doc aims:file ?file }
   OPTIONAL { ?doc aims:evidenceKind ?kind }
-  OPTIONAL { ?doc a aims:OperatingEvidence . BIND("operating" AS ?op) }
-  OPTIONAL { ?doc a aims:DesignEvidence . BIND("design" AS ?de) }
-  BIND(COALESCE(?op, ?de, "") AS ?nature)
+  OPTIONAL { ?doc a ?cls FILTER(?cls = aims:OperatingEvidence || ?cls = aims:DesignEvidence) }
+  BIND(IF(BOUND(?cls), IF(?cls = aims:OperatingEvidence, "operating", "design"), "") AS ?nature)
   OPTIONAL { ?doc aims:owner ?o . ?o aims:id ?owner }
-  OPTIONAL { ?doc dcterms:issued ?issued }
   OPTIONAL { ?doc aims:reviewInterval ?interval }
-  OPTIONAL { ?doc aims:reviewDue ?due }
   OPTIONAL { ?doc aims:recordedSha256 ?recorded }
 }
-ORDER BY ?id
 """
 
 
@@ -172,17 +167,21 @@ def register_rows(store: Store, matrix: CoverageMatrix, root: Path | None) -> li
     for cell in matrix.cells.values():
         for ref in cell.evidence:
             supports.setdefault(ref.evidence, set()).add(cell.requirement)
-    day = matrix.as_of.isoformat()
+    day, facts = matrix.as_of.isoformat(), document_facts(store)
     out = []
-    for r in fast_rows(store, REGISTER_QUERY):  # straight from pyoxigraph: no rdflib term conversion
-        ident, due = str(r[0]), _s(r[8])
+    for doc, file, kind, nature, owner, interval, recorded in fast_rows(store, REGISTER_QUERY):
+        fact = facts.get(doc or "") or DocumentFacts(local_id(doc or ""), "", None, None, False)
+        due = _s(fact.due)
         out.append(
             RegisterRow(
-                ident, _s(r[1]), _s(r[2]), _s(r[3]), _s(r[4]), _s(r[5]), _s(r[6]), _s(r[7]), due,
-                not due or due >= day, _s(r[9]), _sha256(root, _s(r[2])), tuple(sorted(supports.get(ident, ()))),
+                fact.id, fact.title, _s(file), _s(kind), _s(nature), _s(owner),
+                _s(fact.issued), _s(interval), due, not due or due >= day, _s(recorded), _sha256(root, _s(file)),
+                tuple(sorted(supports.get(fact.id, ()))),
             )
         )  # fmt: skip
-    return out
+    # one row per document even when it has several owners or kinds
+    unique = {row.id: row for row in out}
+    return sorted(unique.values(), key=lambda row: row.id)
 
 
 def audit_pack(workspace: Workspace, as_of: date | None = None, with_findings: bool = True) -> AuditPack:
