@@ -29,8 +29,13 @@ def _copy(source: Traversable, target: Path) -> None:
 
 
 def prepare_demo(target: Path) -> Workspace:
-    """A ready demo workspace in `target`: copied there the first time, reused (never overwritten) after."""
-    if not (target / CONFIG_NAME).exists():
+    """A ready demo workspace in `target`: copied there the first time, reused (never overwritten) after.
+
+    The first time, its documents are also ingested and suggestions made, so the explorer opens with a review
+    queue; later calls keep whatever the user did since (accepted, rejected, re-ingested).
+    """
+    created = not (target / CONFIG_NAME).exists()
+    if created:
         if target.exists() and any(target.iterdir()):
             from aimsgraph.errors import WorkspaceError
 
@@ -42,7 +47,18 @@ def prepare_demo(target: Path) -> Workspace:
     from aimsgraph.validation import validate_workspace  # late: validation imports workspace
 
     validate_workspace(workspace, record=True)  # one run in history, so trends have a first point
+    if created:
+        _ingest_and_suggest(workspace)
     return workspace
+
+
+def _ingest_and_suggest(workspace: Workspace) -> None:
+    """Ingest the demo's documents and store suggestions for them (BM25 alone when no model is installed)."""
+    from aimsgraph.ingest import ingest_documents  # late: the model and parsers load only when needed
+    from aimsgraph.suggestions import suggest_for_workspace
+
+    ingest_documents(workspace)
+    suggest_for_workspace(workspace)
 
 
 def reset_demo(target: Path) -> None:

@@ -42,7 +42,9 @@ class Encoder:
 
     @property
     def dimensions(self) -> int:
-        return int(self.model.get_sentence_embedding_dimension() or 0)
+        # Newer sentence-transformers renamed the method (the old name warns); older ones have only the old name.
+        method = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        return int(method() or 0)
 
 
 def notice(message: str) -> None:
@@ -96,6 +98,15 @@ def load_encoder(setting: str = "default") -> Encoder | None:
     return _load(setting)
 
 
+def user_cache_dir() -> Path:
+    """Where embeddings shared by every workspace (the catalog's) are cached: $AIMSGRAPH_CACHE_DIR, else the
+    user's cache folder ($XDG_CACHE_HOME or ~/.cache)/aimsgraph."""
+    if os.environ.get("AIMSGRAPH_CACHE_DIR"):
+        return Path(os.environ["AIMSGRAPH_CACHE_DIR"]) / "embeddings"
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "aimsgraph" / "embeddings"
+
+
 class EmbeddingCache:
     """Embeddings on disk, one file per (model, text) hash bucket list; missing rows are encoded and stored."""
 
@@ -118,9 +129,10 @@ class EmbeddingCache:
         keys = [key or hashlib.sha256("\x1f".join(texts).encode("utf-8")).hexdigest() for key, texts in groups]
         found = [self._read(encoder, key, len(texts)) for key, (_, texts) in zip(keys, groups, strict=True)]
         missing = [i for i, vectors in enumerate(found) if vectors is None]
-        encoded = encoder.encode([t for i in missing for t in groups[i][1]])
+        encoded = encoder.encode([t for i in missing for t in groups[i][1]]) if missing else None
         start = 0
         for i in missing:
+            assert encoded is not None
             count = len(groups[i][1])
             found[i] = encoded[start : start + count]
             start += count
@@ -137,8 +149,12 @@ class EmbeddingCache:
 
     def _write(self, encoder: Encoder, key: str, vectors: Vectors) -> None:
         path = self._path(encoder, key)
-        if path is not None:
+        if path is None:
+            return
+        try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp.npy")
+            tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")
             np.save(tmp, vectors)
             tmp.replace(path)
+        except OSError:  # a cache that cannot be written (read-only home, full disk) only costs speed
+            return

@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from aimsgraph.catalog import Requirement, leaf_clause_ids, load_requirements, requirements_by_id
-from aimsgraph.embedding import EmbeddingCache, Encoder
+from aimsgraph.embedding import EmbeddingCache, Encoder, user_cache_dir
 
 Matrix = npt.NDArray[np.float64]
 _STOPWORD_TEXT = """a an and are as at be by for from has have in into is it its of on or that the their this to was
@@ -138,8 +138,8 @@ class Ranker:
         texts = [v for r in self.requirements for v in dense_views(r)]
         # The catalog side is the same for every workspace: encode it once per process and model.
         key = (self.encoder.name, hashlib.sha256("\x1f".join(texts).encode("utf-8")).hexdigest())
-        if key not in _VIEW_VECTORS:
-            _VIEW_VECTORS[key] = self.cache.vectors(self.encoder, texts)
+        if key not in _VIEW_VECTORS:  # and once per machine: the user cache is shared by every workspace
+            _VIEW_VECTORS[key] = EmbeddingCache(user_cache_dir()).vectors(self.encoder, texts, key[1])
         vectors = _VIEW_VECTORS[key]
         return vectors.reshape(len(self.requirements), -1, vectors.shape[1])
 

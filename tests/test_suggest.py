@@ -54,3 +54,26 @@ def test_unknown_model_falls_back_to_bm25(tmp_path: Path, monkeypatch: pytest.Mo
     assert result.exit_code == 0
     assert len(json.loads(result.stdout)) == 5
     assert result.stderr.count("BM25 alone") == 1
+
+
+@pytest.mark.slow
+def test_demo_opens_with_a_review_queue_made_once(tmp_path: Path) -> None:
+    from aimsgraph.demo import prepare_demo
+    from aimsgraph.review import accept_suggestions
+    from aimsgraph.suggestions import by_document, pending_suggestions
+
+    workspace = prepare_demo(tmp_path / "demo")
+    try:
+        queue = pending_suggestions(workspace.store)
+        grouped = by_document(queue)
+        assert len(grouped) >= 20 and all(1 <= len(v) <= 5 for v in grouped.values())
+        provenance = [v.requirement for v in grouped["data-provenance-claimsight"]]
+        assert any(r.startswith("A.7.") for r in provenance)  # a data record is matched to the data controls
+        assert accept_suggestions(workspace, [queue[0].id], "tester") == 1
+    finally:
+        workspace.close()
+    workspace = prepare_demo(tmp_path / "demo")  # reused: not ingested or suggested again
+    try:
+        assert {v.id for v in pending_suggestions(workspace.store)} == {v.id for v in queue[1:]}
+    finally:
+        workspace.close()
