@@ -24,7 +24,19 @@ from aimsgraph.query_process import run_in_child
 from aimsgraph.resources import query_files
 from aimsgraph.store import Store
 
-__all__ = ["Parameter", "QueryOutcome", "QueryRefused", "SavedQuery", "check_read_only", "run_query"]
+__all__ = [
+    "Parameter",
+    "QueryOutcome",
+    "QueryRefused",
+    "SavedQuery",
+    "bind_parameters",
+    "check_read_only",
+    "load_query",
+    "parse_parameters",
+    "run_query",
+    "saved_queries",
+    "typed_value",
+]
 FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
