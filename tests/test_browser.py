@@ -121,6 +121,7 @@ def upload_a_corrupt_file(page: sync_api.Page, base: str) -> None:
 def test_clicking_a_node_expands_the_graph(explorer: Explorer, page: sync_api.Page) -> None:
     page.goto(explorer.url + "graph")
     settle(page)
+    page.wait_for_selector(".js-plotly-plot g.points path.point")  # plotly draws after the script run ends
     counts = page.get_by_text(re.compile(r"^\d+ nodes, \d+ edges"))
     before = int(counts.inner_text().split()[0])
     # A risk node (it has controls and an owner to show); plotly keeps each point's IRI in the figure's data.
