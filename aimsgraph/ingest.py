@@ -89,15 +89,12 @@ def document_nodes(store: Store) -> dict[str, URIRef]:
     return {str(file): URIRef(str(doc)) for doc, file in store.select(REGISTER)}
 
 
-def current_versions(store: Store) -> dict[str, tuple[str, URIRef]]:
-    """The current (not superseded) version of each ingested file: file -> (sha256, version IRI)."""
+def versions(store: Store) -> tuple[dict[str, tuple[str, URIRef]], set[str]]:
+    """The current (not superseded) version of each ingested file, file -> (sha256, version IRI), and every
+    version IRI already stored (current or superseded), from one query."""
     rows = store.select(VERSIONS)
-    return {str(f): (str(sha), URIRef(str(v))) for f, sha, v, _doc, nxt in rows if nxt is None}
-
-
-def known_versions(store: Store) -> set[str]:
-    """Every version IRI already stored, current or superseded."""
-    return {str(row[2]) for row in store.select(VERSIONS)}
+    current = {str(f): (str(sha), URIRef(str(v))) for f, sha, v, _doc, nxt in rows if nxt is None}
+    return current, {str(row[2]) for row in rows}
 
 
 def version_iri(file: str, sha256: str, taken: set[str]) -> URIRef:
@@ -189,7 +186,7 @@ def ingest_documents(
     report = IngestReport(skipped=skipped)
     store = workspace.store
     max_bytes = int(float(workspace.config.raw.get("ingest", {}).get("max_file_mb", 0)) * 2**20) or DEFAULT_MAX_BYTES
-    known, current, taken = document_nodes(store), current_versions(store), known_versions(store)
+    known, (current, taken) = document_nodes(store), versions(store)
     pending = Graph()  # new versions are written in batches: one store transaction per file was most of ingest
     for path in progress(files) if progress else files:
         file = relative_file(workspace, path)
