@@ -1,9 +1,10 @@
 """Rank the requirements (leaf clauses and controls) a passage or document most likely satisfies.
 
 Two signals over the catalog's own text: BM25 (bm25s) over each requirement's title, description, expected
-evidence and keywords; and dense similarity of sentence embeddings to several views of the same text. Each
-signal is standardised per passage (z-scores over requirements) and the two are added with a weight, so
-neither scale dominates. A document's score for a requirement mixes its best passage and the whole text.
+evidence, keywords and its parent's topic; and the mean dense similarity of sentence embeddings to four views
+of the same text. Each signal is standardised per passage (z-scores over requirements) and the two are added
+with a weight, so neither scale dominates. A document's score for a requirement mixes its best passage and the
+whole text.
 """
 
 from __future__ import annotations
