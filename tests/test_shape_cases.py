@@ -33,11 +33,11 @@ Expected = tuple[str, str, str | None, str | None]  # rule, focus id, requiremen
 
 @dataclass(frozen=True)
 class Case:
-    """One manifest entry: data files, as-of date, catalog requirements beyond those the data names, files on disk."""
+    """One manifest entry: data files and their graphs, as-of date, extra catalog requirements, files on disk."""
 
     name: str
     rule: str
-    data: tuple[str, ...]
+    data: tuple[tuple[GraphName, str], ...]  # (named graph, Turtle file)
     as_of: date
     catalog: tuple[str, ...]
     files: tuple[tuple[str, str], ...]
@@ -45,12 +45,20 @@ class Case:
     xfail: str | None
 
 
+def _data(item: str | dict[str, str]) -> tuple[GraphName, str]:
+    """A data entry: `file.ttl` goes into the org graph, `{reviews: file.ttl}` into the named one."""
+    if isinstance(item, dict):
+        ((graph, name),) = item.items()
+        return GraphName(graph), name
+    return GraphName.ORG, item
+
+
 def _case(entry: dict[str, Any]) -> Case:
-    data = entry["data"]
+    data = entry["data"] if isinstance(entry["data"], list) else [entry["data"]]
     return Case(
         name=str(entry["case"]),
         rule=str(entry["rule"]),
-        data=tuple(data) if isinstance(data, list) else (str(data),),
+        data=tuple(_data(item) for item in data),
         as_of=entry["as_of"] if isinstance(entry["as_of"], date) else date.fromisoformat(str(entry["as_of"])),
         catalog=tuple(str(i) for i in entry.get("catalog") or []),
         files=tuple((entry.get("files") or {}).items()),
@@ -116,15 +124,14 @@ def _descends(node: URIRef, ancestors: set[URIRef], parents: dict[URIRef, set[UR
 
 
 def case_store(case: Case, root: Path) -> Store:
-    """An in-memory store: the case's catalog slice and its data (in the org graph); its files written under root."""
-    data = Graph()
-    for name in case.data:
-        data.parse(CASES_DIR / name, format="turtle")
-    named = {t for triple in data for t in triple if isinstance(t, URIRef) and t.startswith(str(ISO))}
-    named |= {ISO[ident] for ident in case.catalog}
+    """An in-memory store: the case's catalog slice and its data in their graphs; its files written under root."""
     store = Store.in_memory()
+    named = {ISO[ident] for ident in case.catalog}
+    for graph, name in case.data:
+        data = Graph().parse(CASES_DIR / name, format="turtle")
+        named |= {t for triple in data for t in triple if isinstance(t, URIRef) and t.startswith(str(ISO))}
+        store.add(graph, data)
     store.replace_graph(GraphName.CATALOG, catalog_slice(named))
-    store.replace_graph(GraphName.ORG, data)
     for relative, text in case.files:
         (root / relative).parent.mkdir(parents=True, exist_ok=True)
         (root / relative).write_text(text, encoding="utf-8")
@@ -151,7 +158,7 @@ def test_every_rule_has_a_conforming_and_a_violating_case() -> None:
 
 
 def test_every_case_file_is_in_the_manifest() -> None:
-    used = {name for c in CASES for name in c.data}
+    used = {name for c in CASES for _, name in c.data}
     on_disk = {str(p.relative_to(CASES_DIR)) for p in CASES_DIR.rglob("*.ttl")}
     assert used == on_disk
     assert len({c.name for c in CASES}) == len(CASES)
