@@ -175,7 +175,7 @@ def record_run(store: Store, report: ValidationReport) -> URIRef:
     counts = report.counts()
     for prop, key in ((AIMS.violationCount, "violation"), (AIMS.warningCount, "warning"), (AIMS.infoCount, "info")):
         graph.add((run, prop, Literal(counts[key], datatype=XSD.integer)))
-    for group in coverage_matrix(store, report.as_of).group_summary():
+    for group in coverage_matrix(store, report.as_of, per_system=False).group_summary():
         figure = BNode()
         graph.add((run, AIMS.coverage, figure))
         graph.add((figure, RDF.type, AIMS.CoverageFigure))
