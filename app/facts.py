@@ -151,6 +151,8 @@ def node_label(store: Store, iri: str) -> str:
 
 def _label(iri: str, ident: Any, label: Any) -> str:
     short = str(ident) if ident is not None else local_id(iri).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    if iri.startswith("urn:aims:treatment:"):  # a treatment carries its risk's id; say whose it is
+        short = f"treatment of {short}"
     return f"{short} {label}" if label is not None and str(label) != short else short
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from aimsgraph.explorer import WORKSPACE_ENV
 from aimsgraph.resources import app_entry
+from aimsgraph.workspace import Workspace
 
 st_testing = pytest.importorskip("streamlit.testing.v1")
 PAGES = ["overview", "requirements", "systems", "gaps", "suggestions", "documents", "graph", "sparql", "exports"]
@@ -167,3 +168,13 @@ def test_overview_figures_agree_with_the_library(demo_dir: Path) -> None:
         assert sum(bars.get(s, 0) for s in STATUSES) == group.required
     assert figures.systems[0] == "organisation" and set(figures.systems[1:]) == set(matrix.systems)
     assert {row["system"] for row in figures.heatmap} == set(figures.systems)
+
+
+def test_a_treatment_is_labelled_as_its_risks_treatment(demo: Workspace) -> None:
+    from aimsgraph.app import facts
+
+    risk = "urn:aims:risk:R-001"
+    edges = facts.neighbours(demo.store, risk, 50)
+    treatment = next(label for _, predicate, _, label in edges if predicate == "treatment")
+    assert treatment.startswith("treatment of R-001")
+    assert facts.node_label(demo.store, risk).startswith("R-001 ")

@@ -81,15 +81,22 @@ def test_coverage_view_agrees_with_the_matrix(demo: Workspace) -> None:
 
 
 def test_a_review_decision_shows_up_in_the_saved_queries(suggested_demo_dir: Path) -> None:
+    # The decision is made now, so the queries are asked about today (a link counts from its decision day on).
+    today = date.today().isoformat()
     workspace = Workspace.open(suggested_demo_dir)
     try:
-        missing = [r["requirement"] for r in _rows(workspace, "requirements-without-evidence")]
+        missing = [r["requirement"] for r in _rows(workspace, "requirements-without-evidence", as_of=today)]
         pick = next(s for s in pending_suggestions(workspace.store) if s.requirement in missing)
-        before = {r["requirement"]: r for r in _rows(workspace, "coverage-by-requirement")}[pick.requirement]
+        before = {r["requirement"]: r for r in _rows(workspace, "coverage-by-requirement", as_of=today)}
         assert accept_suggestions(workspace, [pick.id], "tester") == 1
-        after = {r["requirement"]: r for r in _rows(workspace, "coverage-by-requirement")}[pick.requirement]
-        assert (before["evidence"], after["evidence"]) == ("0", "1")
-        assert pick.requirement not in [r["requirement"] for r in _rows(workspace, "requirements-without-evidence")]
+        after = {r["requirement"]: r for r in _rows(workspace, "coverage-by-requirement", as_of=today)}
+        assert (before[pick.requirement]["evidence"], after[pick.requirement]["evidence"]) == ("0", "1")
+        gaps = [r["requirement"] for r in _rows(workspace, "requirements-without-evidence", as_of=today)]
+        assert pick.requirement not in gaps
+        # Asked about a day before the decision, the same query still shows the gap.
+        assert {r["requirement"]: r for r in _rows(workspace, "coverage-by-requirement", as_of="2026-01-01")}[
+            pick.requirement
+        ]["evidence"] == "0"
     finally:
         workspace.close()
 

@@ -57,6 +57,7 @@ if text:
             bindings,
             timeout=workspace.config.query_timeout,
             row_limit=workspace.config.row_limit,
+            isolate=True,  # a long-lived server: a query past its limit is killed, not left running in a thread
         )
     except AimsError as exc:
         st.error(f"The query was not run: {exc}")
