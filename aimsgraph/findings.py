@@ -6,7 +6,7 @@ hits into Findings the same way for both, so their outputs compare exactly.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -51,8 +51,7 @@ class Finding:
 
     def to_json(self) -> dict[str, Any]:
         """The JSON contract's fields."""
-        data = asdict(self)
-        return {k: data[k] for k in JSON_FIELDS}
+        return {k: getattr(self, k) for k in JSON_FIELDS}  # not asdict: it deep-copies, 1 s at 18,000 findings
 
 
 @dataclass

@@ -135,15 +135,14 @@ def validate_store(
     extras = [load_extra_shapes(p) for p in extra_shapes or []]
     current, missing = file_facts(store, root)
     shapes = our_shapes()
-    facts = facts_graph(day, current, missing)
     messages: dict[Hit, str] = {}
-    if engine == "fast":
+    if engine == "fast":  # reads the computed facts directly; the facts graph is for pyshacl only
         hits = fast_hits(store, shapes, day, current, missing)
     else:
-        hits, messages = pyshacl_hits(data_graph(store, facts), shapes)
+        hits, messages = pyshacl_hits(data_graph(store, facts_graph(day, current, missing)), shapes)
     findings = make_findings(store, shapes, hits, messages)
     if extras:
-        data = data_graph(store, facts)
+        data = data_graph(store, facts_graph(day, current, missing))
         for extra in extras:
             extra_hits, extra_messages = pyshacl_hits(data, extra)
             findings += make_findings(store, extra, extra_hits, extra_messages)

@@ -1,12 +1,15 @@
 """Synthetic organisations for benchmarks: N AI systems, risks, documents, passages and links, by target size.
 
 `write_synthetic(path, target_triples, seed)` writes N-Quads into the org, documents and reviews graphs, following
-docs/model.md; `synthetic_store(target_triples)` returns an in-memory Store with the catalog and that data.
+docs/model.md; `synthetic_store(target_triples)` returns an in-memory Store with the catalog and that data;
+`synthetic_workspace(root, target_triples)` makes a workspace whose on-disk store holds it (the CLI's view):
+    python -m benchmarks.synthetic DIR [--size 1000000]
 Deterministic for a seed. Gaps appear at realistic rates (a few percent of each kind), so validation has work to do.
 """
 
 from __future__ import annotations
 
+import argparse
 import random
 import tempfile
 from datetime import date, timedelta
@@ -244,3 +247,30 @@ def synthetic_store(target_triples: int, seed: int = 0) -> Store:
         write_synthetic(path, target_triples, seed)
         store.bulk_load(None, path)
     return store
+
+
+def synthetic_workspace(root: Path, target_triples: int, seed: int = 0) -> dict[str, int]:
+    """A new workspace at `root` whose on-disk store holds the catalog and a synthetic organisation.
+
+    Its org/ folder stays empty and the store is not reloaded from it; the documents' files do not exist, so
+    `evidence-file` reports each one, as it would for a register whose files were never copied in.
+    """
+    from aimsgraph.workspace import Workspace
+
+    workspace = Workspace.init(root)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "synthetic.nq"
+            counts = write_synthetic(path, target_triples, seed)
+            workspace.store.bulk_load(None, path)
+    finally:
+        workspace.close()
+    return counts
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description="Make a workspace holding a synthetic organisation.")
+    parser.add_argument("root", type=Path, help="the new workspace folder")
+    parser.add_argument("--size", type=int, default=1_000_000, help="target number of triples")
+    args = parser.parse_args()
+    print(synthetic_workspace(args.root, args.size))
