@@ -14,6 +14,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 SUFFIXES = {".pdf": "pdf", ".docx": "docx", ".md": "markdown", ".markdown": "markdown", ".html": "html"}
 SUFFIXES |= {".htm": "html", ".txt": "text", ".text": "text"}
@@ -23,6 +24,7 @@ ZIP_MAX_UNPACKED = 200 * 1024 * 1024
 ZIP_MAX_RATIO = 100
 TARGET_WORDS = 90
 MAX_WORDS = 160
+MIN_WORDS = 15  # a shorter tail joins the passage before it (same page and heading) instead of standing alone
 
 
 Read = tuple[list["Block"], str]  # blocks in reading order and a title ("" when the file names none)
@@ -144,7 +146,9 @@ def split_passages(blocks: list[Block]) -> list[Passage]:
     for block in blocks:
         for piece in _pieces(block):
             words = len(piece.split())
-            if key != (block.page, block.headings) or sum(len(t.split()) for t, _ in group) + words > TARGET_WORDS:
+            size = sum(len(t.split()) for t, _ in group) + words
+            full = size > TARGET_WORDS and not (words < MIN_WORDS and size <= MAX_WORDS)
+            if key != (block.page, block.headings) or full:
                 flush()
                 key = (block.page, block.headings)
             group.append((piece, offset))
@@ -188,8 +192,19 @@ def _read_markdown(data: bytes) -> Read:
             headings = [h for h in headings if h[0] < level] + [(level, _clean(token.content))]
             level = 0
         elif token.type in ("inline", "fence", "code_block") and _clean(token.content):
-            blocks.append(Block(_clean(token.content), None, tuple(h for _, h in headings)))
+            text = _plain(token) if token.type == "inline" else token.content
+            blocks.append(Block(_clean(text), None, tuple(h for _, h in headings)))
     return blocks, ""
+
+
+def _plain(token: Any) -> str:
+    """An inline token's text without its markup (**bold**, `code`, [links](...) read as their words)."""
+    parts = [
+        child.content if child.type in ("text", "code_inline") else " "
+        for child in token.children or []
+        if child.type in ("text", "code_inline", "softbreak", "hardbreak")
+    ]
+    return "".join(parts) or token.content
 
 
 def _read_html(data: bytes) -> Read:
@@ -281,9 +296,17 @@ def _pdf_blocks(text: str, page: int) -> list[Block]:
     blocks: list[Block] = []
     heading: tuple[str, ...] = ()
     paragraph: list[str] = []
-    for line in [*text.splitlines(), ""]:
-        line = line.strip()
-        looks_like_heading = 0 < len(line) < 70 and not line.endswith((".", ",", ";", ":")) and line[:1].isupper()
+    lines = [line.strip() for line in [*text.splitlines(), ""]]
+    for index, line in enumerate(lines):
+        follows = lines[index + 1] if index + 1 < len(lines) else ""
+        # A short capitalised line without a full stop is a heading, unless the next line carries on its
+        # sentence (starts in lower case): then it is a wrapped line, e.g. of a table cell.
+        looks_like_heading = (
+            0 < len(line) < 70
+            and not line.endswith((".", ",", ";", ":"))
+            and line[:1].isupper()
+            and not follows[:1].islower()
+        )
         if not line or (looks_like_heading and not paragraph):
             if paragraph:
                 blocks.append(Block(_clean(" ".join(paragraph)), page, heading))

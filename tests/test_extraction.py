@@ -46,6 +46,32 @@ def test_long_blocks_are_split_at_sentences() -> None:
     assert len(passages) > 3 and all(p.text.endswith(".") for p in passages)
 
 
+def test_markdown_passages_are_plain_text(tmp_path: Path) -> None:
+    path = tmp_path / "log.md"
+    path.write_text("# Log\n\n**Reported by:** the `on-call` lead; see [the runbook](runbook.md).\n", encoding="utf-8")
+    assert extract(path).passages[0].text == "Reported by: the on-call lead; see the runbook."
+
+
+def test_a_short_tail_joins_the_passage_before_it() -> None:
+    from aimsgraph.extraction import MIN_WORDS, TARGET_WORDS, Block
+
+    body = Block(" ".join(["word"] * (TARGET_WORDS - 2)) + ".", 1, ("H",))
+    tail = Block("Due diligence and contract schedule.", 1, ("H",))
+    passages = split_passages([body, tail])
+    assert len(passages) == 1 and passages[0].text.endswith("contract schedule.")
+    long_tail = Block(" ".join(["more"] * MIN_WORDS) + ".", 1, ("H",))
+    assert len(split_passages([body, long_tail])) == 2  # a tail of full size stands on its own
+
+
+def test_a_wrapped_pdf_line_is_not_a_heading() -> None:
+    from aimsgraph.extraction import _pdf_blocks
+
+    text = "Scope\nMembers expect clear requirements and fair contract\nterms from every supplier we use.\n"
+    blocks = _pdf_blocks(text, 1)
+    assert [b.headings for b in blocks] == [("Scope",)]
+    assert blocks[0].text.endswith("fair contract terms from every supplier we use.")
+
+
 def _bad_files(folder: Path) -> dict[str, tuple[Path, str]]:
     """Each bad input of the issue, with a word its reason must contain."""
     corrupt = folder / "corrupt.pdf"
