@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -17,6 +18,7 @@ from aimsgraph.errors import AimsError
 
 HOST = "127.0.0.1"
 WORKSPACE_ENV = "AIMSGRAPH_WORKSPACE"
+READY_ENV = "AIMSGRAPH_READY_FILE"  # the server writes this file when the Overview's figures are computed
 # Flags for driving Debian's chromium headless on a machine with no outside network (tests, benchmarks).
 CHROMIUM_FLAGS = (
     "--headless",
@@ -71,6 +73,7 @@ class Explorer:
 
     process: subprocess.Popen[bytes]
     port: int
+    ready_file: Path | None = None
 
     @property
     def url(self) -> str:
@@ -88,6 +91,19 @@ class Explorer:
         self.stop()
         raise ExplorerError(f"the explorer did not answer on {self.url} within {timeout:.0f} s")
 
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        """wait_healthy(), then until the server has computed the Overview's figures (at most `timeout` s in all).
+
+        The browser opened after this draws the first Overview from the caches. Past the timeout (a very large
+        workspace) it returns anyway: the page then shows Streamlit's running indicator until the figures come.
+        """
+        deadline = time.monotonic() + timeout
+        self.wait_healthy(timeout)
+        while self.ready_file is not None and not self.ready_file.exists() and time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise ExplorerError(f"the explorer exited with code {self.process.returncode} before it was ready")
+            time.sleep(0.1)
+
     def stop(self) -> None:
         """Stop the server (politely, then firmly)."""
         if self.process.poll() is None:
@@ -97,6 +113,8 @@ class Explorer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        if self.ready_file is not None:
+            self.ready_file.unlink(missing_ok=True)
 
 
 def _healthy(url: str) -> bool:
@@ -108,12 +126,20 @@ def _healthy(url: str) -> bool:
 
 
 def start_explorer(workspace: Path, port: int | None = None, quiet: bool = False) -> Explorer:
-    """Start the explorer on `workspace` in a child process; call wait_healthy() before using it."""
+    """Start the explorer on `workspace` in a child process; call wait_healthy() or wait_ready() before using it."""
     # find_spec, not import: the library never imports streamlit, it only checks it is there.
     if importlib.util.find_spec("streamlit") is None:
         raise ExplorerError("the explorer needs streamlit: pip install 'aimsgraph[app]'")
     port = port or free_port()
-    env = os.environ | {WORKSPACE_ENV: str(workspace.resolve()), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    handle, name = tempfile.mkstemp(prefix="aimsgraph-ready-")
+    os.close(handle)
+    ready = Path(name)
+    ready.unlink()  # the server creates it when ready
+    env = os.environ | {
+        WORKSPACE_ENV: str(workspace.resolve()),
+        READY_ENV: str(ready),
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+    }
     output = subprocess.DEVNULL if quiet else None
     process = subprocess.Popen(explorer_command(workspace, port), env=env, stdout=output, stderr=output)
-    return Explorer(process, port)
+    return Explorer(process, port, ready)

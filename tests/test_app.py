@@ -178,3 +178,17 @@ def test_a_treatment_is_labelled_as_its_risks_treatment(demo: Workspace) -> None
     treatment = next(label for _, predicate, _, label in edges if predicate == "treatment")
     assert treatment.startswith("treatment of R-001")
     assert facts.node_label(demo.store, risk).startswith("R-001 ")
+
+
+@pytest.mark.slow
+def test_the_server_says_when_the_first_page_is_prepared(demo_dir: Path) -> None:
+    from aimsgraph.explorer import start_explorer
+
+    explorer = start_explorer(demo_dir, quiet=True)
+    try:
+        assert explorer.ready_file is not None and not explorer.ready_file.exists()
+        explorer.wait_ready(120)
+        assert explorer.ready_file.exists(), "the warm-up thread never reported the server ready"
+    finally:
+        explorer.stop()
+    assert not explorer.ready_file.exists()  # stop() cleans up after the server

@@ -27,7 +27,7 @@ if not shutil.which(CHROMIUM):
 def explorer(suggested_demo_dir: Path) -> Iterator[Explorer]:
     running = start_explorer(suggested_demo_dir, quiet=True)
     try:
-        running.wait_healthy(90)
+        running.wait_ready(90)
         yield running
     finally:
         running.stop()
@@ -79,7 +79,7 @@ def test_accept_a_suggestion_and_download_the_workbook(page: sync_api.Page, sugg
     requirement = requirements_by_id()[missing_with_suggestion(suggested_demo_dir)].label
     served = start_explorer(suggested_demo_dir, quiet=True)
     try:
-        served.wait_healthy(90)
+        served.wait_ready(90)
         before = covered_figure(page, served.url)
         page.goto(served.url + "suggestions")
         settle(page)

@@ -20,7 +20,8 @@ def run_explorer(workspace: Path, port: int | None, open_browser: bool) -> None:
     # A plain SIGTERM (a service manager, `timeout`) must still stop the server child: make it an exit.
     signal.signal(signal.SIGTERM, _exit_on_term)
     try:
-        explorer.wait_healthy()
+        click.echo("Starting the explorer and computing coverage for its first page ...")
+        explorer.wait_ready()
         click.echo(f"Explorer on {workspace.name}: {explorer.url}  (Ctrl-C to stop)")
         # A browser only makes sense for a person at a terminal, not in CI or a pipe.
         if open_browser and sys.stdin.isatty() and not os.environ.get("CI"):
