@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -44,6 +45,7 @@ def to_oxigraph(term: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise ValueError(f"cannot bind {term!r}")
 
 
+@lru_cache(maxsize=1 << 18)  # a pure function of an immutable term; the explorer and endpoint ask again and again
 def _to_rdflib(term: object) -> Identifier:
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
@@ -63,13 +65,7 @@ def evaluate(store: ox.Store, text: str, bindings: Mapping[str, Identifier], row
         ox.Variable(name): to_oxigraph(value) for name, value in bindings.items()
     }
     result = store.query(text, prefixes=PREFIX_MAP, use_default_graph_as_union=True, substitutions=substitutions)
-    memo: dict[object, Identifier] = {}
-
-    def convert(term: object) -> Identifier:
-        found = memo.get(term)
-        if found is None:
-            found = memo[term] = _to_rdflib(term)
-        return found
+    convert = _to_rdflib
 
     if isinstance(result, ox.QueryBoolean):
         return QueryOutcome("ASK", boolean=bool(result))
