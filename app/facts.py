@@ -150,11 +150,12 @@ def node_label(store: Store, iri: str) -> str:
 
 
 def _label(iri: str, ident: Any, label: Any) -> str:
-    if ident is None and label is not None and not iri.startswith("urn:aims:"):
-        return str(label)  # a term of the vocabulary: "operation", not "StageOperation operation"
+    """'short rest': the short name first (the Graph page draws it on the node), then the title."""
+    if ident is None and label is not None and not iri.startswith("urn:aims:") and " " not in str(label):
+        return str(label)  # a one-word vocabulary term: "operation", not "StageOperation operation"
     short = str(ident) if ident is not None else local_id(iri).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
     if iri.startswith("urn:aims:treatment:"):  # a treatment carries its risk's id; say whose it is
-        short = f"treatment of {short}"
+        short = f"treatment:{short}"
     return f"{short} {label}" if label is not None and str(label) != short else short
 
 

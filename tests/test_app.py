@@ -176,7 +176,7 @@ def test_a_treatment_is_labelled_as_its_risks_treatment(demo: Workspace) -> None
     risk = "urn:aims:risk:R-001"
     edges = facts.neighbours(demo.store, risk, 50)
     treatment = next(label for _, predicate, _, label in edges if predicate == "treatment")
-    assert treatment.startswith("treatment of R-001")
+    assert treatment.startswith("treatment:R-001")
     system = facts.neighbours(demo.store, "urn:aims:system:claimsight", 50)
     assert "operation" in {label for _, predicate, _, label in system if predicate == "lifecycleStage"}
     assert facts.node_label(demo.store, risk).startswith("R-001 ")
