@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
@@ -15,7 +14,7 @@ from rdflib.namespace import RDF
 
 from aimsgraph.catalog import requirements_by_id
 from aimsgraph.cli import EXIT_GAPS, EXIT_OK, Context, pass_context
-from aimsgraph.cli.output import output_options, write_output
+from aimsgraph.cli.output import json_report, output_options, write_output
 from aimsgraph.errors import InputError
 from aimsgraph.findings import JSON_FIELDS, SH, Finding, ValidationReport
 from aimsgraph.namespaces import AIMS
@@ -118,7 +117,7 @@ def validate(
         workspace, day, list(extra), record=True, engine="pyshacl" if engine == "pyshacl" else "fast"
     )
     if fmt == "json":
-        text = json.dumps(report.to_json(), indent=2) + "\n"
+        text = json_report(report.to_json())
     elif fmt == "csv":
         text = render_csv(report)
     elif fmt == "ttl":
