@@ -79,3 +79,14 @@ def test_extra_user_shapes_run_through_pyshacl(demo_dir: Path, tmp_path: Path) -
     result = run_cli("-w", str(demo_dir), "validate", "--format", "json", "--shapes", str(extra))
     rules = [f["rule"] for f in json.loads(result.stdout)["findings"]]
     assert rules.count("person-phone") == 10
+
+
+def test_json_report_is_json_with_one_item_per_line() -> None:
+    from aimsgraph.cli.output import json_report
+
+    data = {"conforms": False, "findings": [{"rule": "a", "system": None}, {"rule": "b ü", "system": "s"}], "none": []}
+    text = json_report(data)
+    assert json.loads(text) == data
+    lines = text.splitlines()
+    assert lines[3].strip().startswith('{"rule": "a"') and lines[4].strip().startswith('{"rule": "b')
+    assert json.loads(json_report({"conforms": True, "findings": []})) == {"conforms": True, "findings": []}
