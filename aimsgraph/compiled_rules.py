@@ -168,7 +168,7 @@ def system_risk(f: Facts) -> Pairs:
 def system_event_logs(f: Facts) -> Pairs:
     operating = {s for s, stage in f.pairs(AIMS.lifecycleStage) if stage == str(AIMS.StageOperation)}
     requirement = str(ISO["A.6.2.8"])
-    return ((s, None) for s in operating & f.systems if not f.has_current(requirement, s))
+    return ((s, requirement) for s in operating & f.systems if not f.has_current(requirement, s))
 
 
 def role_lifecycle_controls(f: Facts) -> Pairs:
