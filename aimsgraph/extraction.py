@@ -168,8 +168,14 @@ def _decode(data: bytes) -> str:
         raise ExtractionError(f"not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
 
 
+# Bullets drawn with symbol fonts come out of PDFs as DEL or private-use characters; other control characters are
+# noise. The analyst sees a bullet or a space instead of a box.
+_BULLET_CHARS = re.compile("[\x7f\ue000-\uf8ff]")
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _clean(text: str) -> str:
-    return " ".join(text.split())
+    return " ".join(_CONTROL_CHARS.sub(" ", _BULLET_CHARS.sub("•", text)).split())
 
 
 def _read_text(data: bytes) -> Read:

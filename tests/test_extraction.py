@@ -112,3 +112,9 @@ def test_bad_input_raises_one_line_reason(tmp_path: Path, kind: str) -> None:
         extract(path)
     assert word.lower() in str(caught.value).lower()
     assert "\n" not in str(caught.value)
+
+
+def test_symbol_font_bullets_and_control_characters_are_cleaned(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("\x7f First point\x0c and \uf0b7 second point.\n", encoding="utf-8")
+    assert extract(path).passages[0].text == "• First point and • second point."
