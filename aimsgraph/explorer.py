@@ -131,10 +131,8 @@ def start_explorer(workspace: Path, port: int | None = None, quiet: bool = False
     if importlib.util.find_spec("streamlit") is None:
         raise ExplorerError("the explorer needs streamlit: pip install 'aimsgraph[app]'")
     port = port or free_port()
-    handle, name = tempfile.mkstemp(prefix="aimsgraph-ready-")
-    os.close(handle)
-    ready = Path(name)
-    ready.unlink()  # the server creates it when ready
+    ready = Path(tempfile.gettempdir()) / f"aimsgraph-ready-{os.getpid()}-{port}"  # the server creates it
+    ready.unlink(missing_ok=True)
     env = os.environ | {
         WORKSPACE_ENV: str(workspace.resolve()),
         READY_ENV: str(ready),

@@ -25,23 +25,11 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from aimsgraph.demo import prepare_demo
 from aimsgraph.explorer import CHROMIUM_FLAGS, start_explorer
-from aimsgraph.workspace import Workspace
-from benchmarks.synthetic import write_synthetic
+from benchmarks.synthetic import synthetic_workspace
 
 SHOTS = Path("test-artifacts/screenshots")
 CHARTS = 3  # coverage bars, findings by severity, heatmap
 FIGURES = ("ready", "cold", "start to render", "warm", "exports")
-
-
-def synthetic_workspace(folder: Path, triples: int) -> Path:
-    """An empty workspace whose store also holds a synthetic organisation of about `triples` triples."""
-    workspace = Workspace.init(folder, "Synthetic organisation")
-    data = folder / "synthetic.nq"
-    write_synthetic(data, triples)
-    workspace.store.bulk_load(None, data)
-    workspace.close()
-    data.unlink()
-    return folder
 
 
 def rendered(page: Page, url: str, charts: int) -> float:
@@ -98,7 +86,9 @@ def main() -> None:
         prepare_demo(scratch / "demo").close()
         folders = {"demo": scratch / "demo"}
         for size in args.sizes:
-            folders[f"synthetic {size // 1000}k"] = synthetic_workspace(scratch / f"syn{size}", size)
+            folder = scratch / f"syn{size}"
+            synthetic_workspace(folder, size, name="Synthetic organisation")
+            folders[f"synthetic {size // 1000}k"] = folder
         print(f"load average at start: {os.getloadavg()[0]:.1f}")
         print("| workspace | warm-up | " + " | ".join(f"{f} (s)" for f in FIGURES) + " | cold / exports |")
         print("|---|---|" + "---|" * (len(FIGURES) + 1))

@@ -249,7 +249,7 @@ def synthetic_store(target_triples: int, seed: int = 0) -> Store:
     return store
 
 
-def synthetic_workspace(root: Path, target_triples: int, seed: int = 0) -> dict[str, int]:
+def synthetic_workspace(root: Path, target_triples: int, seed: int = 0, name: str | None = None) -> dict[str, int]:
     """A new workspace at `root` whose on-disk store holds the catalog and a synthetic organisation.
 
     Its org/ folder stays empty and the store is not reloaded from it; the documents' files do not exist, so
@@ -257,7 +257,7 @@ def synthetic_workspace(root: Path, target_triples: int, seed: int = 0) -> dict[
     """
     from aimsgraph.workspace import Workspace
 
-    workspace = Workspace.init(root)
+    workspace = Workspace.init(root, name)
     try:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "synthetic.nq"
