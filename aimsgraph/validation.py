@@ -7,13 +7,19 @@ of computed facts that the shapes read; it is never stored.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from typing import Literal as TypingLiteral
 
 from rdflib import XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import PROV, RDF
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.query import Processor, Result
+from rdflib.term import Identifier
 
 from aimsgraph.compiled_rules import fast_hits
 from aimsgraph.coverage import coverage_matrix
@@ -103,11 +109,38 @@ def data_graph(store: Store, facts: Graph) -> Graph:
     return graph + facts
 
 
+class ParsedOnce(Graph):
+    """A view of a data graph (same store, no copy) that parses each SPARQL text once. pyshacl sends a constraint's
+    same text for every focus node, with $this in initBindings; parsing it again each time was most of its run."""
+
+    def __init__(self, data: Graph) -> None:
+        super().__init__(store=data.store, identifier=data.identifier, namespace_manager=data.namespace_manager)
+        self._parsed: dict[str, Query] = {}
+
+    def query(
+        self,
+        query_object: str | Query,
+        processor: str | Processor = "sparql",
+        result: str | type[Result] = "sparql",
+        initNs: Mapping[str, Any] | None = None,
+        initBindings: Mapping[str, Identifier] | None = None,
+        use_store_provided: bool = True,
+        **kwargs: Any,
+    ) -> Result:
+        """Graph.query, with a text parsed as Graph.query would (the graph's prefixes) only the first time."""
+        if isinstance(query_object, str) and initNs is None and not kwargs:
+            text = query_object
+            if text not in self._parsed:
+                self._parsed[text] = prepareQuery(text, initNs=dict(self.namespaces()))
+            query_object = self._parsed[text]
+        return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
+
+
 def pyshacl_hits(data: Graph, shapes: Graph) -> tuple[set[Hit], dict[Hit, str]]:
     """Run pyshacl; hits (source shape, focus, value) and pyshacl's own messages for shapes without one."""
     import pyshacl
 
-    _, results, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", allow_warnings=True)
+    _, results, _ = pyshacl.validate(ParsedOnce(data), shacl_graph=shapes, inference="none", allow_warnings=True)
     assert isinstance(results, Graph)
     hits: set[Hit] = set()
     messages: dict[Hit, str] = {}

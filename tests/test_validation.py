@@ -8,8 +8,11 @@ from datetime import date
 from pathlib import Path
 
 from conftest import DEMO, run_cli
+from rdflib import Graph, URIRef
+from rdflib import Literal as RDFLiteral
+from rdflib.namespace import RDFS
 
-from aimsgraph.validation import validate_workspace
+from aimsgraph.validation import ParsedOnce, validate_workspace
 from aimsgraph.workspace import Workspace
 
 
@@ -90,3 +93,14 @@ def test_json_report_is_json_with_one_item_per_line() -> None:
     lines = text.splitlines()
     assert lines[3].strip().startswith('{"rule": "a"') and lines[4].strip().startswith('{"rule": "b')
     assert json.loads(json_report({"conforms": True, "findings": []})) == {"conforms": True, "findings": []}
+
+
+def test_pyshacl_data_view_parses_each_query_text_once() -> None:
+    data = Graph()
+    data.add((URIRef("urn:a"), RDFS.label, RDFLiteral("a")))
+    view = ParsedOnce(data)
+    text = "SELECT ?label WHERE { $this rdfs:label ?label }"  # rdfs: from the graph's prefixes, as Graph.query has it
+    first = list(view.query(text, initBindings={"this": URIRef("urn:a")}))
+    again = list(view.query(text, initBindings={"this": URIRef("urn:b")}))
+    assert first == list(data.query(text, initBindings={"this": URIRef("urn:a")})) == [(RDFLiteral("a"),)]
+    assert again == [] and len(view) == 1 and list(view._parsed) == [text]
