@@ -249,10 +249,6 @@ def warm(folder: Path) -> None:
 
 
 def _warm_libraries() -> None:
-    """Import what the Overview imports, and have Altair load its chart schema (half a second, once)."""
-    for module in ("aimsgraph.suggestions", "aimsgraph.analytics"):
+    """Import what the Overview imports (its charts are SVG drawn here: no chart library to load)."""
+    for module in ("aimsgraph.suggestions", "aimsgraph.analytics", "aimsgraph.app.charts", "pandas"):
         importlib.import_module(module)
-    import altair as alt
-    import pandas as pd
-
-    alt.Chart(pd.DataFrame({"x": [1]})).mark_bar().encode(x="x:Q").to_dict()

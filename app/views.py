@@ -75,6 +75,17 @@ def table(rows: list[dict[str, Any]], empty: str, **options: Any) -> None:
         st.caption(empty)
 
 
+def html(markup: str, empty: str = "") -> None:
+    """Markup drawn on the server (app/charts.py), or the empty-state caption when there is none.
+
+    Through st.markdown, not st.html: st.html's sanitiser drops SVG. The markup is ours and escapes every value.
+    """
+    if markup:
+        st.markdown(markup, unsafe_allow_html=True)
+    elif empty:
+        st.caption(empty)
+
+
 def download(where: Any, label: str, build: Callable[[], str | bytes] | str | bytes, name: str, key: str) -> None:
     """A download button whose file is built only when clicked (a callable), with its type from the file name."""
     mime = MIME.get(Path(name).suffix, "application/octet-stream")

@@ -28,7 +28,8 @@ from aimsgraph.explorer import CHROMIUM_FLAGS, start_explorer
 from benchmarks.synthetic import synthetic_workspace
 
 SHOTS = Path("test-artifacts/screenshots")
-CHARTS = 3  # coverage bars, findings by severity, heatmap
+CHARTS = 3  # coverage bars, findings by severity, heatmap (app/charts.py: SVG drawn on the server)
+DRAWN = "svg[role=img]"  # the Overview's charts
 FIGURES = ("ready", "cold", "start to render", "warm", "exports")
 
 
@@ -38,7 +39,7 @@ def rendered(page: Page, url: str, charts: int) -> float:
     page.goto(url)
     page.wait_for_selector("h1", state="visible")
     page.wait_for_function(
-        f"() => document.querySelectorAll('.vega-embed canvas, .vega-embed svg').length >= {charts}"
+        f"() => document.querySelectorAll('{DRAWN}').length >= {charts}"
         " && document.querySelector('[data-testid=\"stApp\"]').dataset.testScriptState === 'notRunning'",
         timeout=120_000,
         polling=25,

@@ -156,6 +156,7 @@ def test_overview_figures_agree_with_the_library(demo_dir: Path) -> None:
 
     workspace = Workspace.open(demo_dir)
     try:
+        workspace.sync()  # the organisation's YAML into the store, as the app does when it opens the workspace
         matrix = coverage_matrix(workspace.store)
     finally:
         workspace.close()
@@ -166,8 +167,37 @@ def test_overview_figures_agree_with_the_library(demo_dir: Path) -> None:
         bars = {row["status"]: row["requirements"] for row in figures.groups if row["group"] == group.group}
         assert bars.get("covered", 0) == group.covered
         assert sum(bars.get(s, 0) for s in STATUSES) == group.required
-    assert figures.systems[0] == "organisation" and set(figures.systems[1:]) == set(matrix.systems)
+    assert figures.systems[0] == "organisation" and set(figures.systems[1:]) == set(matrix.systems) != set()
     assert {row["system"] for row in figures.heatmap} == set(figures.systems)
+
+
+def test_the_overview_draws_the_library_figures(demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page's SVG charts carry every group's covered count and one heatmap cell per group and scope."""
+    import re
+
+    from aimsgraph.app.overview_data import overview_figures
+
+    from aimsgraph.coverage import coverage_matrix
+
+    workspace = Workspace.open(demo_dir)
+    try:
+        workspace.sync()  # the organisation's YAML into the store, as the app does when it opens the workspace
+        matrix = coverage_matrix(workspace.store)
+    finally:
+        workspace.close()
+    groups, heatmap = matrix.group_summary(), overview_figures(matrix, None).heatmap
+    monkeypatch.setenv(WORKSPACE_ENV, str(demo_dir))  # the app opens the store only now: one process at a time
+    app = st_testing.AppTest.from_file(str(app_entry()), default_timeout=60).run()
+    markup = " ".join(m.value for m in app.markdown if "<svg" in m.value)
+    for group in groups:
+        if group.covered:
+            assert re.search(
+                rf"<title>{re.escape(group.group)} [^<]*: {group.covered} of {group.required} leaf "
+                r"requirements covered</title>",
+                markup,
+            ), group.group
+    cells = re.findall(r"<title>[^<]* / [^<]*: \d+ of \d+ covered \(\d+ %\)</title>", markup)
+    assert len(cells) == len(heatmap) > len(groups)
 
 
 def test_a_treatment_is_labelled_as_its_risks_treatment(demo: Workspace) -> None:
