@@ -6,6 +6,7 @@ and off, as a same-run baseline) it prints: process start to a ready server (lis
 done computing the Overview's figures: when `aimsgraph app` opens the browser), the cold render (first visit,
 navigating as soon as the server is ready), process start to that render,
 the warm render (second visit) and the light Exports page. Targets: demo < 2 s, 100k < 5 s (cold).
+First it times a bare Streamlit page (a title and a line of text) the same way: the framework's own floor.
 
     python -m benchmarks.bench_explorer [--sizes 100000] [--runs 3]
 """
@@ -16,6 +17,8 @@ import argparse
 import os
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -24,7 +27,7 @@ from aimsgraph.app.serve import WARM_UP_ENV
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from aimsgraph.demo import prepare_demo
-from aimsgraph.explorer import CHROMIUM_FLAGS, start_explorer
+from aimsgraph.explorer import CHROMIUM_FLAGS, Explorer, free_port, start_explorer
 from benchmarks.synthetic import synthetic_workspace
 
 SHOTS = Path("test-artifacts/screenshots")
@@ -77,6 +80,28 @@ def measure(workspace: Path, runs: int, warm_up: bool, shot: Path | None = None)
     return {name: statistics.median(f[name] for f in found) for name in FIGURES}
 
 
+def bare_streamlit(folder: Path, runs: int) -> float:
+    """Median first render of a page with only a title and a line of text, each in a fresh server and page."""
+    script = folder / "bare.py"
+    script.write_text('import streamlit as st\n\nst.title("Bare page")\nst.write("Nothing else.")\n', "utf-8")
+    found = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=list(CHROMIUM_FLAGS))
+        for _ in range(runs):
+            port = free_port()
+            command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port)]
+            command += ["--server.address", "127.0.0.1", "--server.headless", "true"]
+            command += ["--browser.gatherUsageStats", "false"]
+            server = Explorer(subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), port)
+            try:
+                server.wait_healthy(60)
+                found.append(rendered(browser.new_page(viewport={"width": 1400, "height": 1000}), server.url, 0))
+            finally:
+                server.stop()
+        browser.close()
+    return statistics.median(found)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[100_000])
@@ -91,6 +116,7 @@ def main() -> None:
             synthetic_workspace(folder, size, name="Synthetic organisation")
             folders[f"synthetic {size // 1000}k"] = folder
         print(f"load average at start: {os.getloadavg()[0]:.1f}")
+        print(f"bare Streamlit page (title and one line), first render: {bare_streamlit(scratch, args.runs):.2f} s")
         print("| workspace | warm-up | " + " | ".join(f"{f} (s)" for f in FIGURES) + " | cold / exports |")
         print("|---|---|" + "---|" * (len(FIGURES) + 1))
         for name, folder in folders.items():
