@@ -1,5 +1,6 @@
-"""Benchmark: fast engine versus plain pyshacl on synthetic organisations (10k / 100k / 1M triples).
+"""Benchmark: fast engine versus pyshacl on synthetic organisations (10k / 100k / 1M triples).
 
+pyshacl runs as `--engine pyshacl` runs it (validation.pyshacl_hits: the same shapes, each query text parsed once).
 Prints a Markdown table: fast time (cold caches), pyshacl time (capped; '>CAP s' when it does not finish), ratio,
 whether the findings are identical, and the re-validation time after one accepted evidence link that closes a gap
 (the caches keep everything the link does not touch), checked against a cold run on the same data. Run:
