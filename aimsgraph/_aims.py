@@ -69,6 +69,7 @@ class AIMS(DefinedNamespace):
     applicable: URIRef
     appliesTo: URIRef
     asOf: URIRef
+    concerns: URIRef
     control: URIRef
     coverage: URIRef
     coveredCount: URIRef

@@ -77,12 +77,13 @@ class ValidationReport:
 
 @dataclass(frozen=True)
 class ShapeInfo:
-    """What a shape says about its findings: rule id, severity, message template, fix."""
+    """What a shape says about its findings: rule id, severity, message template, fix, the requirement it concerns."""
 
     rule: str
     severity: str
     message: str
     fix: str
+    requirement: str | None = None
 
 
 def _term(shape: str) -> URIRef | BNode:
@@ -97,11 +98,15 @@ def shape_info(shapes: Graph, shape: URIRef | BNode) -> ShapeInfo:
             shape = parent  # type: ignore[assignment]
     rule = shapes.value(shape, AIMS.rule) or Literal(local_id(str(shape)).rsplit("#", 1)[-1].rsplit("/", 1)[-1])
     severity = shapes.value(shape, SH.severity)
+    concerns = shapes.value(shape, AIMS.concerns)
     return ShapeInfo(
         rule=str(rule),
         severity=SEVERITIES.get(severity, "violation") if isinstance(severity, URIRef) else "violation",
         message=str(shapes.value(shape, SH.message) or ""),
         fix=str(shapes.value(shape, AIMS.remediation) or ""),
+        requirement=local_id(str(concerns))
+        if isinstance(concerns, URIRef) and str(concerns).startswith(str(ISO))
+        else None,
     )
 
 
@@ -162,6 +167,7 @@ def make_findings(
         requirement = local_id(focus) if focus.startswith(str(ISO)) else desc["control"]
         if value is not None and value.startswith(str(ISO)):
             requirement = local_id(value)
+        requirement = requirement or info.requirement  # a risk, system or document: the requirement the rule concerns
         system = local_id(focus) if focus.startswith("urn:aims:system:") else desc["system"]
         template = info.message or (message_hint or {}).get(hit, "")
         message = template.replace("{label}", _labelled(desc)).replace("{id}", desc["id"] or "")

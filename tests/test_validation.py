@@ -75,13 +75,14 @@ def test_extra_user_shapes_run_through_pyshacl(demo_dir: Path, tmp_path: Path) -
     extra.write_text(
         """@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix aims: <https://w3id.org/aimsgraph/ns#> .
         <urn:x:PersonEmail> a sh:NodeShape ; sh:targetClass aims:Person ; aims:rule "person-phone" ;
+          aims:concerns <https://w3id.org/aimsgraph/iso42001/A.3.2> ;
           sh:severity sh:Info ; sh:message "Person {label} has no phone." ;
           sh:property [ sh:path aims:phone ; sh:minCount 1 ] .""",
         encoding="utf-8",
     )
     result = run_cli("-w", str(demo_dir), "validate", "--format", "json", "--shapes", str(extra))
-    rules = [f["rule"] for f in json.loads(result.stdout)["findings"]]
-    assert rules.count("person-phone") == 10
+    phones = [f for f in json.loads(result.stdout)["findings"] if f["rule"] == "person-phone"]
+    assert len(phones) == 10 and {f["requirement"] for f in phones} == {"A.3.2"}  # the rule's aims:concerns
 
 
 def test_json_report_is_json_with_one_item_per_line() -> None:
