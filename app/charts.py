@@ -30,7 +30,9 @@ def _svg(width: float, height: float, label: str, body: list[str], scroll: bool 
         f'role="img" aria-label="{escape(label)}" '
         f'style="{style}font-family:inherit;font-size:12px;fill:currentColor">' + "".join(body) + "</svg>"
     )
-    return f'<div style="overflow-x:auto">{svg}</div>' if scroll else svg
+    # Always inside a <div>: Markdown passes a block that starts with <div> through untouched, while a bare <svg>
+    # line is a paragraph whose text would still be read as Markdown (emphasis, $math$ in a label).
+    return f'<div style="overflow-x:auto">{svg}</div>' if scroll else f"<div>{svg}</div>"
 
 
 def _text(x: float, y: float, text: str, anchor: str = "start", extra: str = "") -> str:

@@ -120,3 +120,19 @@ def test_labels_cannot_break_out_of_the_markup() -> None:
     markup = charts.stacked_bars(rows, ("covered",), "requirements", "leaf")
     assert "<script>" not in markup and not re.search(r'data-label="[^"]*"[^ >/]', markup)
     parsed(markup)
+
+
+def test_every_chart_is_a_markdown_html_block() -> None:
+    """st.markdown passes a block starting with <div> through as is; a bare <svg> line would be a paragraph whose
+    text Markdown rewrites (checked in Chromium: '*b* $x^2$' inside a bare SVG's <text> was dropped)."""
+    bars = charts.stacked_bars([{"label": "a *b* $x$", "status": "covered", "n": 1}], ("covered",), "n", "leaf")
+    cells = [{"group": "4", "title": "t", "system": "s", "covered": 1, "required": 1, "covered %": 100}]
+    drawn = [
+        bars,
+        charts.columns({"violation": 1}, charts.SEVERITY_COLOURS, "findings"),
+        charts.lines([{"run": "r", "v": 1}], "run", ["v"]),
+        charts.heatmap(cells, ["4"], ["s"]),
+        charts.table([{"risk": "R-1 $5k *now*"}]),
+    ]
+    assert all(markup.startswith("<div") and "\n" not in markup for markup in drawn)
+    assert "a *b* $x$" in bars
