@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -148,18 +149,22 @@ def test_expanding_keeps_only_the_last_nodes() -> None:
     assert grow(expanded, expanded[0]) == expanded  # a node already expanded is not added twice
 
 
+def synced_matrix(folder: Path) -> Any:
+    """The coverage matrix of a workspace with its YAML loaded, as the app does on opening it (store closed after)."""
+    from aimsgraph.coverage import coverage_matrix
+
+    workspace = Workspace.open(folder)
+    try:
+        workspace.sync()
+        return coverage_matrix(workspace.store)
+    finally:
+        workspace.close()
+
+
 def test_overview_figures_agree_with_the_library(demo_dir: Path) -> None:
     from aimsgraph.app.overview_data import STATUSES, overview_figures
 
-    from aimsgraph.coverage import coverage_matrix
-    from aimsgraph.workspace import Workspace
-
-    workspace = Workspace.open(demo_dir)
-    try:
-        workspace.sync()  # the organisation's YAML into the store, as the app does when it opens the workspace
-        matrix = coverage_matrix(workspace.store)
-    finally:
-        workspace.close()
+    matrix = synced_matrix(demo_dir)
     figures = overview_figures(matrix, None)
     groups = matrix.group_summary()
     assert (figures.covered, figures.required) == (sum(g.covered for g in groups), sum(g.required for g in groups))
@@ -177,14 +182,7 @@ def test_the_overview_draws_the_library_figures(demo_dir: Path, monkeypatch: pyt
 
     from aimsgraph.app.overview_data import overview_figures
 
-    from aimsgraph.coverage import coverage_matrix
-
-    workspace = Workspace.open(demo_dir)
-    try:
-        workspace.sync()  # the organisation's YAML into the store, as the app does when it opens the workspace
-        matrix = coverage_matrix(workspace.store)
-    finally:
-        workspace.close()
+    matrix = synced_matrix(demo_dir)
     groups, heatmap = matrix.group_summary(), overview_figures(matrix, None).heatmap
     monkeypatch.setenv(WORKSPACE_ENV, str(demo_dir))  # the app opens the store only now: one process at a time
     app = st_testing.AppTest.from_file(str(app_entry()), default_timeout=60).run()
