@@ -169,15 +169,14 @@ def validate_store(
     current, missing = file_facts(store, root)
     shapes = our_shapes()
     messages: dict[Hit, str] = {}
-    data: Graph | None = None  # pyshacl's merged data graph: built once, only when pyshacl runs
+    # pyshacl's merged data graph, built once and only when pyshacl runs (our shapes or extra ones)
+    data = data_graph(store, facts_graph(day, current, missing)) if engine != "fast" or extras else Graph()
     if engine == "fast":  # reads the computed facts directly
         hits = fast_hits(store, shapes, day, current, missing)
     else:
-        data = data_graph(store, facts_graph(day, current, missing))
         hits, messages = pyshacl_hits(data, shapes)
     findings = make_findings(store, shapes, hits, messages)
     if extras:
-        data = data if data is not None else data_graph(store, facts_graph(day, current, missing))
         for extra in extras:
             extra_hits, extra_messages = pyshacl_hits(data, extra)
             findings += make_findings(store, extra, extra_hits, extra_messages)
