@@ -65,19 +65,17 @@ def evaluate(store: ox.Store, text: str, bindings: Mapping[str, Identifier], row
         ox.Variable(name): to_oxigraph(value) for name, value in bindings.items()
     }
     result = store.query(text, prefixes=PREFIX_MAP, use_default_graph_as_union=True, substitutions=substitutions)
-    convert = _to_rdflib
-
     if isinstance(result, ox.QueryBoolean):
         return QueryOutcome("ASK", boolean=bool(result))
     if isinstance(result, ox.QueryTriples):
         graph = Graph()
         for triple in result:
-            graph.add((convert(triple.subject), convert(triple.predicate), convert(triple.object)))
+            graph.add((_to_rdflib(triple.subject), _to_rdflib(triple.predicate), _to_rdflib(triple.object)))
         return QueryOutcome("CONSTRUCT", graph=graph)
     answer = QueryOutcome("SELECT", [v.value for v in result.variables])
     for solution in result:
         if len(answer.rows) == row_limit:
             answer.truncated = True
             break
-        answer.rows.append(tuple(None if term is None else convert(term) for term in solution))
+        answer.rows.append(tuple(None if term is None else _to_rdflib(term) for term in solution))
     return answer

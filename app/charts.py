@@ -2,8 +2,8 @@
 
 Why not Vega-Lite (st.altair_chart, st.line_chart): on a first visit the browser must fetch and start the chart
 bundle before anything is drawn, about a second on our 2-core machine, which alone put the Overview over its 2 s
-budget. These charts are a few kilobytes of SVG that arrive with the page (st.html); every mark keeps its figures
-in an SVG <title>, which browsers show on hover, and the page's table views and exports hold the same numbers.
+budget. These charts are a few kilobytes of SVG that arrive with the page (through st.markdown: views.html); every
+mark keeps its figures in an SVG <title>, which browsers show on hover, and the exports hold the same numbers.
 """
 
 from __future__ import annotations
