@@ -5,6 +5,8 @@ from __future__ import annotations
 import streamlit as st
 from aimsgraph.app import state, views
 
+from aimsgraph.validation import validate_workspace
+
 st.set_page_config(page_title="aimsgraph explorer", page_icon=":material/hub:", layout="wide")
 
 
@@ -34,10 +36,9 @@ navigation = st.navigation(PAGES)
 workspace = state.workspace()
 with st.sidebar:
     st.caption(f"Workspace **{workspace.config.name}**  \n`{workspace.root.name}`")
-    validate = state.optional("aimsgraph.validation", "validate_workspace")
-    if validate is not None and st.button("Record a validation run", key="record_run", icon=":material/fact_check:"):
+    if st.button("Record a validation run", key="record_run", icon=":material/fact_check:"):
         with views.guarded("Validation"):
-            validate(workspace, record=True)
+            validate_workspace(workspace, record=True)
             state.changed()
             st.toast("Validation run recorded.")
 navigation.run()

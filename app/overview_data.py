@@ -5,7 +5,12 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from aimsgraph.catalog import Requirement
+    from aimsgraph.coverage import CoverageMatrix
+    from aimsgraph.findings import ValidationReport
 
 STATUSES = ("covered", "design-only", "stale", "missing")  # the order the bars stack in
 
@@ -31,15 +36,15 @@ class OverviewFigures:
     groups: list[dict[str, Any]] = field(default_factory=list)
     heatmap: list[dict[str, Any]] = field(default_factory=list)
     systems: list[str] = field(default_factory=list)
-    severities: dict[str, int] | None = None
+    severities: dict[str, int] = field(default_factory=dict)
 
 
-def _leaves(matrix: Any) -> list[Any]:
+def _leaves(matrix: CoverageMatrix) -> list[Requirement]:
     parents = {r.parent for r in matrix.requirements}
     return [r for r in matrix.requirements if r.id not in parents]
 
 
-def group_statuses(matrix: Any) -> list[dict[str, Any]]:
+def group_statuses(matrix: CoverageMatrix) -> list[dict[str, Any]]:
     """Per group (in catalog order) how many leaf requirements are covered, design-only, stale or missing."""
     titles = {r.id: r.title for r in matrix.requirements if r.parent is None}
     counts: dict[str, Counter[str]] = {g: Counter() for g in titles}
@@ -53,7 +58,7 @@ def group_statuses(matrix: Any) -> list[dict[str, Any]]:
     ]
 
 
-def heatmap(matrix: Any) -> list[dict[str, Any]]:
+def heatmap(matrix: CoverageMatrix) -> list[dict[str, Any]]:
     """Per group and scope (organisation or AI system): covered / required and the share covered."""
     titles = {r.id: r.title for r in matrix.requirements if r.parent is None}
     tally: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
@@ -68,16 +73,16 @@ def heatmap(matrix: Any) -> list[dict[str, Any]]:
     ]
 
 
-def overview_figures(matrix: Any | None, report: Any | None) -> OverviewFigures:
-    """Everything the Overview shows, from the coverage matrix and the validation report (either may be None)."""
-    figures = OverviewFigures()
-    if matrix is not None:
-        statuses = Counter(matrix.cells[(leaf.id, None)].status for leaf in _leaves(matrix))
-        figures.covered, figures.missing = statuses["covered"], statuses["missing"]
-        figures.required = sum(n for s, n in statuses.items() if s != "excluded")
-        figures.groups, figures.heatmap = group_statuses(matrix), heatmap(matrix)
-        figures.systems = ["organisation", *sorted(matrix.systems, key=natural)]
-    if report is not None:
-        found = Counter(f.severity for f in report.findings)
-        figures.severities = {s: found[s] for s in ("violation", "warning", "info")}
-    return figures
+def overview_figures(matrix: CoverageMatrix, report: ValidationReport) -> OverviewFigures:
+    """Everything the Overview shows, from the coverage matrix and the validation report."""
+    statuses = Counter(matrix.cells[(leaf.id, None)].status for leaf in _leaves(matrix))
+    found = Counter(f.severity for f in report.findings)
+    return OverviewFigures(
+        covered=statuses["covered"],
+        required=sum(n for s, n in statuses.items() if s != "excluded"),
+        missing=statuses["missing"],
+        groups=group_statuses(matrix),
+        heatmap=heatmap(matrix),
+        systems=["organisation", *sorted(matrix.systems, key=natural)],
+        severities={s: found[s] for s in ("violation", "warning", "info")},
+    )

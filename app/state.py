@@ -11,16 +11,23 @@ import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 from aimsgraph.app import facts
 from aimsgraph.app.overview_data import OverviewFigures, overview_figures
 
 from aimsgraph.catalog import Requirement, load_requirements
+from aimsgraph.coverage import CoverageMatrix, coverage_matrix
 from aimsgraph.errors import AimsError
 from aimsgraph.explorer import WORKSPACE_ENV
+from aimsgraph.findings import ValidationReport
+from aimsgraph.validation import validate_workspace
 from aimsgraph.workspace import Workspace
+
+if TYPE_CHECKING:
+    from aimsgraph.analytics import BrokenChain, Impact, SinglePoint, UnusedDocument
+    from aimsgraph.suggestions import SuggestionView
 
 # session_state keys
 GRAPH_FOCUS = "graph_focus"  # the expanded nodes, oldest first
@@ -74,14 +81,6 @@ def changed() -> None:
     """The store changed (review, ingest, validation run): drop every cached figure."""
     st.cache_data.clear()
     _figures.clear()  # not st.cache_resource.clear(): that would also close the open workspace
-
-
-def optional(module: str, name: str) -> Any | None:
-    """A library function that may not exist in this build (None then), so pages can show an empty state."""
-    try:
-        return getattr(importlib.import_module(module), name, None)
-    except ImportError:
-        return None
 
 
 # ---------------------------------------------------------------- catalog and org facts
@@ -140,24 +139,22 @@ def generation(root: str) -> int:
 
 # A resource, not data: the matrix and report are large, and pages only read them (no copy per access).
 @st.cache_resource(show_spinner="Computing coverage and checking the gap rules…", max_entries=4)
-def _figures(root: str, generation: int) -> tuple[Any | None, Any | None]:
+def _figures(root: str, generation: int) -> tuple[CoverageMatrix, ValidationReport]:
     """Coverage matrix, then the validation report (which reuses the store reads coverage cached: one after the
     other took 3.6 s at 100k triples, side by side 5.3-6.4 s)."""
-    build = optional("aimsgraph.coverage", "coverage_matrix")
-    validate = optional("aimsgraph.validation", "validate_workspace")
     workspace = _open(root)
-    matrix = build(workspace.store) if build else None
+    matrix = coverage_matrix(workspace.store)
     # Viewing is not a validation run: record=False keeps the history to deliberate runs.
-    return matrix, (validate(workspace, record=False) if validate else None)
+    return matrix, validate_workspace(workspace, record=False)
 
 
-def coverage(root: str) -> Any | None:
-    """The coverage matrix (aimsgraph.coverage), or None when this build has no coverage module."""
+def coverage(root: str) -> CoverageMatrix:
+    """The coverage matrix (aimsgraph.coverage)."""
     return _figures(root, generation(root))[0]
 
 
-def report(root: str) -> Any | None:
-    """The validation report (aimsgraph.validation), or None when this build has no validation module."""
+def report(root: str) -> ValidationReport:
+    """The validation report (aimsgraph.validation)."""
     return _figures(root, generation(root))[1]
 
 
@@ -172,9 +169,10 @@ def overview(root: str) -> OverviewFigures:
 
 
 @st.cache_data(show_spinner=False)
-def suggestions(root: str) -> list[Any] | None:
-    pending = optional("aimsgraph.suggestions", "pending_suggestions")
-    return list(pending(_open(root).store)) if pending else None
+def suggestions(root: str) -> list[SuggestionView]:
+    from aimsgraph.suggestions import pending_suggestions  # 0.4 s of imports (BM25, ranking): not for every page
+
+    return pending_suggestions(_open(root).store)
 
 
 @st.cache_data(show_spinner=False)
@@ -209,26 +207,26 @@ def show_flash() -> None:
 
 # ---------------------------------------------------------------- analytics (aimsgraph.analytics)
 @st.cache_data(show_spinner=False)
-def weak_spots(root: str) -> tuple[list[Any], list[Any]] | None:
-    """Single points of failure and broken risk chains, or None when this build has no analytics."""
-    single = optional("aimsgraph.analytics", "single_points_of_failure")
-    broken = optional("aimsgraph.analytics", "broken_risk_chains")
+def weak_spots(root: str) -> tuple[list[SinglePoint], list[BrokenChain]]:
+    """Single points of failure and broken risk chains."""
+    from aimsgraph.analytics import broken_risk_chains, single_points_of_failure  # networkx: imported on use
+
     matrix = coverage(root)
-    if single is None or broken is None or matrix is None:
-        return None
-    return list(single(matrix)), list(broken(_open(root).store, matrix))
+    return single_points_of_failure(matrix), broken_risk_chains(_open(root).store, matrix)
 
 
 @st.cache_data(show_spinner=False)
-def unused_documents(root: str) -> list[Any] | None:
-    unused = optional("aimsgraph.analytics", "unused_documents")
-    return list(unused(_open(root).store)) if unused else None
+def unused_documents(root: str) -> list[UnusedDocument]:
+    from aimsgraph.analytics import unused_documents as unused
+
+    return unused(_open(root).store)
 
 
 @st.cache_data(show_spinner="Working out what depends on it…", max_entries=50)
-def document_impact(root: str, evidence: str) -> Any | None:
-    impact = optional("aimsgraph.analytics", "document_impact")
-    return impact(_open(root).store, evidence) if impact else None
+def document_impact(root: str, evidence: str) -> Impact:
+    from aimsgraph.analytics import document_impact as impact
+
+    return impact(_open(root).store, evidence)
 
 
 # ---------------------------------------------------------------- warming up before the first visit

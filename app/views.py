@@ -62,11 +62,6 @@ def pick(where: Any, label: str, options: dict[str, str], key: str, placeholder:
     )
 
 
-def not_available(what: str) -> None:
-    """The empty state of a figure whose library function is not in this build."""
-    st.info(f"{what} is not available in this build of aimsgraph.", icon=":material/hourglass_empty:")
-
-
 def table(rows: list[dict[str, Any]], empty: str, **options: Any) -> None:
     """Rows as a table (no index, full width), or the empty-state caption when there are none."""
     if rows:

@@ -149,23 +149,29 @@ def test_expanding_keeps_only_the_last_nodes() -> None:
     assert grow(expanded, expanded[0]) == expanded  # a node already expanded is not added twice
 
 
-def synced_matrix(folder: Path) -> Any:
-    """The coverage matrix of a workspace with its YAML loaded, as the app does on opening it (store closed after)."""
+def synced_figures(folder: Path) -> tuple[Any, Any]:
+    """The coverage matrix and validation report of a workspace with its YAML loaded, as the app computes them on
+    opening it (store closed after)."""
     from aimsgraph.coverage import coverage_matrix
+    from aimsgraph.validation import validate_workspace
 
     workspace = Workspace.open(folder)
     try:
         workspace.sync()
-        return coverage_matrix(workspace.store)
+        return coverage_matrix(workspace.store), validate_workspace(workspace, record=False)
     finally:
         workspace.close()
 
 
 def test_overview_figures_agree_with_the_library(demo_dir: Path) -> None:
+    from collections import Counter
+
     from aimsgraph.app.overview_data import STATUSES, overview_figures
 
-    matrix = synced_matrix(demo_dir)
-    figures = overview_figures(matrix, None)
+    matrix, report = synced_figures(demo_dir)
+    figures = overview_figures(matrix, report)
+    found = Counter(f.severity for f in report.findings)
+    assert figures.severities == {s: found[s] for s in ("violation", "warning", "info")} and found["violation"]
     groups = matrix.group_summary()
     assert (figures.covered, figures.required) == (sum(g.covered for g in groups), sum(g.required for g in groups))
     for group in groups:  # each bar adds up to the group's required leaves, covered ones first
@@ -182,8 +188,8 @@ def test_the_overview_draws_the_library_figures(demo_dir: Path, monkeypatch: pyt
 
     from aimsgraph.app.overview_data import overview_figures
 
-    matrix = synced_matrix(demo_dir)
-    groups, heatmap = matrix.group_summary(), overview_figures(matrix, None).heatmap
+    matrix, report = synced_figures(demo_dir)
+    groups, heatmap = matrix.group_summary(), overview_figures(matrix, report).heatmap
     monkeypatch.setenv(WORKSPACE_ENV, str(demo_dir))  # the app opens the store only now: one process at a time
     app = st_testing.AppTest.from_file(str(app_entry()), default_timeout=60).run()
     markup = " ".join(m.value for m in app.markdown if "<svg" in m.value)

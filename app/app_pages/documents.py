@@ -10,11 +10,12 @@ import streamlit as st
 from aimsgraph.app import state, views
 from aimsgraph.app.uploads import TYPES, save_upload
 
+from aimsgraph.ingest import ingest_documents
+
 workspace = state.workspace()
 root = str(workspace.root)
 st.title("Documents")
 state.show_flash()
-ingest = state.optional("aimsgraph.ingest", "ingest_documents")
 
 
 def run_ingest(paths: list[Path] | None) -> None:
@@ -27,7 +28,7 @@ def run_ingest(paths: list[Path] | None) -> None:
         bar.progress(1.0, text="Done")
 
     with views.guarded("Ingest"):
-        result = ingest(workspace, paths, progress=progress)
+        result = ingest_documents(workspace, paths, progress=progress)
         state.changed()
         skipped = "; ".join(f"{Path(s.path).name}: {s.reason}" for s in result.skipped)
         state.flash(
@@ -46,13 +47,9 @@ if cols[0].button("Store and ingest", type="primary", disabled=not upload, key="
     for file in upload or []:
         with views.guarded("Upload"):
             stored.append(save_upload(workspace.documents_dir, file.name, file.getvalue()))
-    if stored and ingest is not None:
+    if stored:
         run_ingest(stored)
-    elif stored:
-        st.success(f"Stored {len(stored)} file(s) in documents/.")
-if ingest is None:
-    views.not_available("Document ingest")
-elif cols[1].button("Ingest all", key="doc_ingest_all"):
+if cols[1].button("Ingest all", key="doc_ingest_all"):
     run_ingest(None)
 
 docs = state.documents(root)

@@ -5,29 +5,22 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from typing import Any
 
 import streamlit as st
 from aimsgraph.app import state, views
 
+from aimsgraph import exports as ex
 from aimsgraph.errors import AimsError
+from aimsgraph.oscal_export import oscal_json
+from aimsgraph.xlsx_export import coverage_workbook
 
 workspace = state.workspace()
 st.title("Exports")
 st.caption("Everything an auditor asks for, from the current state of the workspace. Files are built when you click.")
-exports = state.optional("aimsgraph.exports", "audit_pack")
-if exports is None:
-    views.not_available("Exports")
-    st.stop()
-
-from aimsgraph import exports as ex  # noqa: E402  (only once we know the module is there)
-
-workbook = state.optional("aimsgraph.xlsx_export", "coverage_workbook")
-oscal = state.optional("aimsgraph.oscal_export", "oscal_json")
 Build = Callable[[], str | bytes]
 
 
-def pack() -> Any:
+def pack() -> ex.AuditPack:
     return ex.audit_pack(workspace)
 
 
@@ -50,13 +43,13 @@ def safe(build: Build) -> Build:
     return run
 
 
-# (title, what it is for, file name, how to build it; None when this build of aimsgraph lacks it)
-EXPORTS: list[tuple[str, str, str, Build | None]] = [
+# (title, what it is for, file name, how to build it)
+EXPORTS: list[tuple[str, str, str, Build]] = [
     (
         "Coverage workbook",
         "Matrix, SoA, findings and evidence register in one XLSX.",
         "coverage.xlsx",
-        (lambda: workbook(pack())) if workbook else None,
+        lambda: coverage_workbook(pack()),
     ),
     (
         "Coverage matrix (CSV)",
@@ -87,7 +80,7 @@ EXPORTS: list[tuple[str, str, str, Build | None]] = [
         "OSCAL assessment results",
         "For GRC tools that read NIST OSCAL.",
         "assessment-results.json",
-        (lambda: oscal(pack(), workspace.config.name)) if oscal else None,
+        lambda: oscal_json(pack(), workspace.config.name),
     ),
     (
         "Knowledge graph (TriG)",
@@ -107,7 +100,4 @@ for index, (title, what, name, build) in enumerate(EXPORTS):
     with st.container(border=True):
         left, right = st.columns([4, 1], vertical_alignment="center")
         left.markdown(f"**{title}**  \n{what}")
-        if build is None:
-            right.caption("not in this build")
-        else:
-            views.download(right, "Download", safe(build), name, key=f"export_{index}")
+        views.download(right, "Download", safe(build), name, key=f"export_{index}")

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from aimsgraph.app import state, views
+from aimsgraph.app import state
 
 root = state.root()
 st.title("Gaps")
 report = state.report(root)
-if report is None:
-    views.not_available("Validation")
-    st.stop()
 if not report.findings:
     st.success("No findings: every gap rule is satisfied.")
     st.stop()

@@ -23,6 +23,8 @@ if not kinds[kind]:
     st.info(f"No {kind.lower()} in this workspace.")
     st.stop()
 start = views.pick(cols[1], kind, kinds[kind], key="graph_start")
+if start is None:  # without a placeholder the first node is chosen: None only for an empty list, handled above
+    st.stop()
 reset = cols[2].button("Reset", key="graph_reset")
 if reset or st.session_state.get(state.GRAPH_START) != start:
     state.restart_graph(start)

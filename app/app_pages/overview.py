@@ -9,32 +9,24 @@ from aimsgraph.app.overview_data import STATUSES
 root = state.root()
 st.title("Overview")
 figures = state.overview(root)
-has_matrix = state.coverage(root) is not None
-pending = state.suggestions(root)
 
 cols = st.columns(6)
-cols[0].metric("Requirements covered", f"{figures.covered} / {figures.required}" if has_matrix else "–")
+cols[0].metric("Requirements covered", f"{figures.covered} / {figures.required}")
 cols[1].metric("Coverage", f"{100 * figures.covered / figures.required:.0f} %" if figures.required else "–")
-cols[2].metric("Without evidence", figures.missing if has_matrix else "–", help="Requirements with no evidence at all")
-cols[3].metric("Violations", figures.severities["violation"] if figures.severities is not None else "–")
+cols[2].metric("Without evidence", figures.missing, help="Requirements with no evidence at all")
+cols[3].metric("Violations", figures.severities["violation"])
 cols[4].metric("AI systems", len(state.systems(root)))
-cols[5].metric("Suggestions to review", len(pending) if pending is not None else "–")
+cols[5].metric("Suggestions to review", len(state.suggestions(root)))
 
 left, right = st.columns([3, 2])
 with left:
     st.subheader("Coverage per clause and Annex A objective")
-    if not has_matrix:
-        views.not_available("Coverage")
-    else:
-        st.markdown(
-            charts.stacked_bars(figures.groups, STATUSES, "requirements", "leaf requirements"), unsafe_allow_html=True
-        )
+    st.markdown(
+        charts.stacked_bars(figures.groups, STATUSES, "requirements", "leaf requirements"), unsafe_allow_html=True
+    )
 with right:
     st.subheader("Findings by severity")
-    if figures.severities is None:
-        views.not_available("Validation")
-    else:
-        views.html(charts.columns(figures.severities, charts.SEVERITY_COLOURS, "findings"))
+    views.html(charts.columns(figures.severities, charts.SEVERITY_COLOURS, "findings"))
     st.subheader("Trend across validation runs")
     runs = state.history(root)
     if runs:
@@ -43,25 +35,18 @@ with right:
         st.caption("No validation runs recorded yet: `aimsgraph validate` (or the sidebar button) records one.")
 
 st.subheader("Coverage by requirement group and AI system")
-if not has_matrix:
-    views.not_available("Coverage")
-else:
-    order = list(dict.fromkeys(row["group"] for row in figures.groups))
-    views.html(charts.heatmap(figures.heatmap, order, figures.systems))
-    st.caption("Rows are clause and Annex A objective ids; hover a cell for the group's title and its counts.")
+order = list(dict.fromkeys(row["group"] for row in figures.groups))
+views.html(charts.heatmap(figures.heatmap, order, figures.systems))
+st.caption("Rows are clause and Annex A objective ids; hover a cell for the group's title and its counts.")
 
 st.subheader("Weak spots")
-spots = state.weak_spots(root)
-if spots is None:
-    views.not_available("Analytics")
-else:
-    single, broken = spots
-    left, right = st.columns(2)
-    with left:
-        st.markdown("**Single points of failure**: evidence that alone supports several requirements")
-        rows = [{"evidence": s.evidence, "requirements": ", ".join(s.requirements)} for s in single]
-        views.html(charts.table(rows), "None: every requirement has more than one current support or none at all.")
-    with right:
-        st.markdown("**Broken risk chains**: risk → treatment → control → current evidence")
-        rows = [{"risk": f"{b.risk} {b.title}", "why": b.reason} for b in broken]
-        views.html(charts.table(rows), "Every risk reaches current evidence through its controls.")
+single, broken = state.weak_spots(root)
+left, right = st.columns(2)
+with left:
+    st.markdown("**Single points of failure**: evidence that alone supports several requirements")
+    rows = [{"evidence": s.evidence, "requirements": ", ".join(s.requirements)} for s in single]
+    views.html(charts.table(rows), "None: every requirement has more than one current support or none at all.")
+with right:
+    st.markdown("**Broken risk chains**: risk → treatment → control → current evidence")
+    rows = [{"risk": f"{b.risk} {b.title}", "why": b.reason} for b in broken]
+    views.html(charts.table(rows), "Every risk reaches current evidence through its controls.")

@@ -15,8 +15,6 @@ requirements = state.requirements()
 
 
 def _status(requirement_id: str) -> str:
-    if matrix is None:
-        return ""
     cell = matrix.cells.get((requirement_id, None))
     return cell.status if cell else ""
 
@@ -73,36 +71,25 @@ with right:
         st.markdown("**Operating:** " + "; ".join(requirement.operating_evidence))
 
     st.markdown("#### Evidence")
-    if matrix is None:
-        views.not_available("Coverage")
-    else:
-        refs = [(s, e) for (r, s), cell in matrix.cells.items() if r == chosen for e in cell.evidence]
-        views.table([evidence_row(s, e) for s, e in refs], "No evidence linked yet.")
+    refs = [(s, e) for (r, s), cell in matrix.cells.items() if r == chosen for e in cell.evidence]
+    views.table([evidence_row(s, e) for s, e in refs], "No evidence linked yet.")
 
     st.markdown("#### Suggestions")
-    pending = state.suggestions(root)
-    if pending is None:
-        views.not_available("Suggestions")
-    else:
-        views.table(
-            [
-                {"document": s.document, "score": round(s.score, 3), "passage": s.passage_text[:160]}
-                for s in pending
-                if s.requirement == chosen
-            ],
-            "No pending suggestions for this requirement.",
-        )
+    views.table(
+        [
+            {"document": s.document, "score": round(s.score, 3), "passage": s.passage_text[:160]}
+            for s in state.suggestions(root)
+            if s.requirement == chosen
+        ],
+        "No pending suggestions for this requirement.",
+    )
 
     st.markdown("#### Findings")
-    report = state.report(root)
-    if report is None:
-        views.not_available("Validation")
-    else:
-        found = [f for f in report.findings if f.requirement == chosen]
-        for f in found:
-            st.markdown(f"**{f.severity}** · **{f.rule}** ({f.focus}): {f.message}  \n_Fix:_ {f.fix}")
-        if not found:
-            st.caption("No findings for this requirement.")
+    found = [f for f in state.report(root).findings if f.requirement == chosen]
+    for f in found:
+        st.markdown(f"**{f.severity}** · **{f.rule}** ({f.focus}): {f.message}  \n_Fix:_ {f.fix}")
+    if not found:
+        st.caption("No findings for this requirement.")
 
     st.markdown("#### Risks that rely on it")
     views.table(

@@ -5,17 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 from aimsgraph.app import state, views
+from rdflib.term import Identifier
 
 from aimsgraph.errors import AimsError
+from aimsgraph.sparql import bind_parameters, run_query, saved_queries
+from aimsgraph.sparql_results import display_rows
 
 workspace = state.workspace()
 st.title("SPARQL")
-saved_queries = state.optional("aimsgraph.sparql", "saved_queries")
-run_query = state.optional("aimsgraph.sparql", "run_query")
-if run_query is None or saved_queries is None:
-    views.not_available("The SPARQL console")
-    st.stop()
-
 saved = {q.name: q for q in saved_queries()}
 START = "coverage-by-system"  # a saved query that shows something useful on first visit
 choice = st.selectbox(
@@ -36,16 +33,15 @@ text = st.text_area(
     if state.SPARQL_TEXT in st.session_state
     else "SELECT ?id ?name WHERE { ?s a aims:AISystem ; aims:id ?id ; rdfs:label ?name }",
 )
-bindings = {}
+bindings: dict[str, Identifier] = {}
 if choice in saved and saved[choice].parameters:
-    bind = state.optional("aimsgraph.sparql", "bind_parameters")
     cols = st.columns(len(saved[choice].parameters))
     values = {
         p.name: cols[i].text_input(p.name, value=p.default or "", key=f"param_{p.name}")
         for i, p in enumerate(saved[choice].parameters)
     }
     with views.guarded("Parameters"):
-        bindings = bind(saved[choice], {k: v for k, v in values.items() if v}) if bind else {}
+        bindings = bind_parameters(saved[choice], {k: v for k, v in values.items() if v})
 
 # Read-only and time-limited, so the current text runs on every visit; the button is there to run an edit.
 st.button("Run", type="primary", key="sparql_run")
@@ -69,13 +65,7 @@ if text:
         st.code(data[:20000], language="turtle")
         views.download(st, "Download Turtle", data, "result.ttl", key="sparql_dl_ttl")
     else:
-        display = state.optional("aimsgraph.sparql_results", "display_rows")
-        rows = (
-            display(outcome)
-            if display
-            else [dict(zip(outcome.variables, map(str, r), strict=True)) for r in outcome.rows]
-        )
-        frame = pd.DataFrame(rows, columns=outcome.variables)
+        frame = pd.DataFrame(display_rows(outcome), columns=outcome.variables)
         st.caption(f"{len(frame)} rows" + (" (row limit reached)" if outcome.truncated else ""))
         st.dataframe(frame, hide_index=True, width="stretch")
         views.download(st, "Download CSV", frame.to_csv(index=False), "result.csv", key="sparql_dl")

@@ -8,17 +8,14 @@ import re
 import streamlit as st
 from aimsgraph.app import state, views
 
+from aimsgraph.review import accept_suggestions, reject_suggestions
+from aimsgraph.suggestions import suggest_for_workspace
+
 workspace = state.workspace()
 root = str(workspace.root)
 st.title("Suggestions")
 state.show_flash()
 pending = state.suggestions(root)
-accept = state.optional("aimsgraph.review", "accept_suggestions")
-reject = state.optional("aimsgraph.review", "reject_suggestions")
-suggest = state.optional("aimsgraph.suggestions", "suggest_for_workspace")
-if pending is None or accept is None or reject is None:
-    views.not_available("Evidence review")
-    st.stop()
 
 
 def highlight(text: str, terms: list[str]) -> str:
@@ -29,9 +26,9 @@ def highlight(text: str, terms: list[str]) -> str:
     return escaped
 
 
-if suggest is not None and st.button("Suggest evidence for all documents", key="run_suggest"):
+if st.button("Suggest evidence for all documents", key="run_suggest"):
     with st.spinner("Ranking passages against the requirements…"), views.guarded("Suggesting"):
-        made = suggest(workspace)
+        made = suggest_for_workspace(workspace)
         state.changed()
         state.flash(f"{len(made)} suggestions made.")
         st.rerun()
@@ -64,13 +61,13 @@ for index, s in enumerate(shown):
 cols = st.columns([1, 1, 4])
 if cols[0].button(f"Accept {len(chosen)}", type="primary", disabled=not chosen, key="sugg_accept"):
     with views.guarded("Accepting"):
-        count = accept(workspace, chosen, reviewer or "analyst")
+        count = accept_suggestions(workspace, chosen, reviewer or "analyst")
         state.changed()
         state.flash(f"Accepted {count} suggestion(s): coverage updated.")
         st.rerun()
 if cols[1].button(f"Reject {len(chosen)}", disabled=not chosen, key="sugg_reject"):
     with views.guarded("Rejecting"):
-        count = reject(workspace, chosen, reviewer or "analyst")
+        count = reject_suggestions(workspace, chosen, reviewer or "analyst")
         state.changed()
         state.flash(f"Rejected {count} suggestion(s).")
         st.rerun()

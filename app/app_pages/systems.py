@@ -45,15 +45,12 @@ with left:
 with right:
     st.subheader("Coverage of this system")
     matrix = state.coverage(root)
-    if matrix is None:
-        views.not_available("Coverage")
+    rows = [
+        {"requirement": state.label(r.id), "status": c.status}
+        for r in matrix.requirements
+        if (c := matrix.cells.get((r.id, chosen))) is not None
+    ]
+    if rows:
+        st.dataframe(views.coloured(pd.DataFrame(rows), "status"), hide_index=True, width="stretch", height=420)
     else:
-        rows = [
-            {"requirement": state.label(r.id), "status": c.status}
-            for r in matrix.requirements
-            if (c := matrix.cells.get((r.id, chosen))) is not None
-        ]
-        if rows:
-            st.dataframe(views.coloured(pd.DataFrame(rows), "status"), hide_index=True, width="stretch", height=420)
-        else:
-            st.caption("No system-level requirements apply to this system.")
+        st.caption("No system-level requirements apply to this system.")
