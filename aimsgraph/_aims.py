@@ -115,6 +115,7 @@ class AIMS(DefinedNamespace):
     reviewDue: URIRef
     reviewInterval: URIRef
     reviewed: URIRef
+    reviewedExamples: URIRef
     reviewer: URIRef
     riskScore: URIRef
     riskSource: URIRef

@@ -4,7 +4,8 @@ Two signals over the catalog's own text: BM25 (bm25s) over each requirement's ti
 evidence, keywords and its parent's topic; and the mean dense similarity of sentence embeddings to four views
 of the same text. Each signal is standardised per passage (z-scores over requirements) and the two are added
 with a weight, so neither scale dominates. A document's score for a requirement mixes its best passage and the
-whole text.
+whole text. Where people have already decided (accepted or rejected suggestions, links made by hand), a third
+signal learns from it: a text nearly the same as one they linked to a requirement (or rejected) scores higher (lower).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ than then there so not no can may must shall should would could also more most b
 without about over under between both only own same very"""
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _TOKEN = re.compile(r"[a-z0-9]{2,}")
+REVIEW_GATE = 0.8  # cosine similarity to a reviewed example below which it is not learnt from (Ranker.reviewed)
 _VIEW_VECTORS: dict[tuple[str, str], npt.NDArray[np.float32]] = {}
 
 
@@ -52,6 +54,7 @@ class Weights:
 
     dense: float = 0.5  # share of the dense z-score in the fused score; 0 = BM25 alone, 1 = embeddings alone
     best_passage: float = 0.5  # share of the best passage in a document's score; the rest is the whole text
+    reviewed: float = 2.0  # weight of the reviewed signal (Ranker.learn): z-score points for an exact copy
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,12 @@ def dense_views(req: Requirement) -> list[str]:
     ]
 
 
+def unit_mean(vectors: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    """One vector for several (a document's passages): their mean, scaled to unit length."""
+    mean = vectors.mean(axis=0)
+    return np.asarray(mean / max(float(np.linalg.norm(mean)), 1e-9), dtype=np.float32)
+
+
 def _standardise(scores: Matrix) -> Matrix:
     """Per-row z-scores, so that BM25 and cosine scores can be added."""
     mean = scores.mean(axis=1, keepdims=True)
@@ -109,6 +118,7 @@ class Ranker:
         self.weights = weights if encoder is not None else Weights(dense=0.0, best_passage=weights.best_passage)
         self.requirements = candidates()
         self.ids = [r.id for r in self.requirements]
+        self._examples: list[tuple[int, float, npt.NDArray[np.float32]]] = []  # (column, +1 or -1, vectors)
 
     def prepare(self) -> Ranker:
         """Build the requirement side now (BM25 index, catalog embeddings) instead of on first use."""
@@ -144,6 +154,39 @@ class Ranker:
         vectors = _VIEW_VECTORS[key]
         return vectors.reshape(len(self.requirements), -1, vectors.shape[1])
 
+    def learn(
+        self,
+        accepted: Sequence[tuple[str, npt.NDArray[np.float32]]],
+        rejected: Sequence[tuple[str, npt.NDArray[np.float32]]] = (),
+    ) -> int:
+        """Learn from what people decided: (requirement id, unit vector of the passage or document) pairs that were
+        linked (accepted, or linked by hand) and that were rejected. Until the next call, a text nearly the same as
+        an accepted example of a requirement scores higher for it, one nearly the same as a rejected example lower
+        (see `reviewed`). Examples need embeddings: without a model nothing is learnt. Returns how many examples
+        were kept (those of candidate requirements)."""
+        columns = {rid: j for j, rid in enumerate(self.ids)}
+        kept: list[tuple[int, float, npt.NDArray[np.float32]]] = []
+        for sign, examples in ((1.0, accepted), (-1.0, rejected)):
+            grouped: dict[int, list[npt.NDArray[np.float32]]] = {}
+            for requirement, vector in examples:
+                if requirement in columns:
+                    grouped.setdefault(columns[requirement], []).append(vector)
+            kept += [(j, sign, np.stack(vectors)) for j, vectors in sorted(grouped.items())]
+        self._examples = kept
+        return sum(len(vectors) for _, _, vectors in kept)
+
+    def reviewed(self, vectors: npt.NDArray[np.float32]) -> Matrix:
+        """The reviewed signal (rows: vectors): for each requirement, how far the nearest accepted example is above
+        REVIEW_GATE in cosine similarity, scaled to 0..1, minus the same for the nearest rejected example. Below
+        the gate an example counts for nothing: documents of one organisation all look alike to the model, and
+        learning from every example lowered the ranking of our demo's documents (docs/suggestions.md); above it are
+        new versions of a reviewed document and recurring records (a monthly report, a register export)."""
+        signal = np.zeros((len(vectors), len(self.ids)))
+        for column, sign, examples in self._examples:
+            nearest = (vectors @ examples.T).max(axis=1)
+            signal[:, column] += sign * np.maximum(0.0, nearest - REVIEW_GATE) / (1.0 - REVIEW_GATE)
+        return signal
+
     # ---------------------------------------------------------------- raw signals
     def lexical(self, texts: list[str]) -> Matrix:
         """BM25 score of every candidate for every text (rows: texts)."""
@@ -173,6 +216,8 @@ class Ranker:
             total += (1.0 - share) * _standardise(self.lexical(texts))
         if share > 0.0 and vectors is not None:
             total += share * _standardise(self.dense(vectors))
+            if self._examples and self.weights.reviewed > 0.0:
+                total += self.weights.reviewed * self.reviewed(vectors)
         return total
 
     # ---------------------------------------------------------------- rankings
@@ -195,10 +240,7 @@ class Ranker:
             return []
         per_passage = self.fused(texts, vectors)
         whole_text = " ".join([title, *texts])
-        whole_vector = None
-        if vectors is not None:
-            mean = vectors.mean(axis=0, keepdims=True)
-            whole_vector = (mean / max(float(np.linalg.norm(mean)), 1e-9)).astype(np.float32)
+        whole_vector = unit_mean(vectors)[None, :] if vectors is not None else None
         whole = self.fused([whole_text], whole_vector)[0]
         best = per_passage.argmax(axis=0)
         share = self.weights.best_passage

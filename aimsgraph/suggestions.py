@@ -2,7 +2,10 @@
 
 In a workspace, suggestions go to the `suggestions` graph as aims:Suggestion (never counted as coverage), made by
 an aims:SuggestionRun that records the model and time. Pairs of document version and requirement that a reviewer
-already accepted or rejected (or that the evidence register links by hand) are not suggested again.
+already accepted or rejected (or that the evidence register links by hand) are not suggested again, and the ranking
+learns from them (Ranker.learn): a passage nearly the same as an accepted one (or a document nearly the same as one
+the register links by hand) ranks that requirement higher, one nearly the same as a rejected one lower. So a new
+version of a reviewed document, or this month's issue of a recurring report, starts from last time's decisions.
 """
 
 from __future__ import annotations
@@ -14,13 +17,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import PROV, XSD
 
 from aimsgraph.embedding import EmbeddingCache, load_encoder
 from aimsgraph.extraction import extract
 from aimsgraph.namespaces import AIMS, GraphName, local_id, requirement_id, requirement_iri
-from aimsgraph.ranking import Match, Ranker
+from aimsgraph.ranking import Match, Ranker, unit_mean
 from aimsgraph.store import Store
 from aimsgraph.workspace import Workspace
 
@@ -39,6 +44,13 @@ SELECT ?version ?req WHERE {
   GRAPH <urn:aims:graph:documents> { ?p aims:inVersion ?version } }
 """
 MANUAL = "SELECT ?doc ?req WHERE { GRAPH <urn:aims:graph:org> { ?l aims:evidence ?doc ; aims:requirement ?req } }"
+DECISIONS = """
+SELECT ?version ?passage ?req ?status WHERE {
+  GRAPH <urn:aims:graph:reviews> { ?link aims:status ?status ; aims:requirement ?req ; aims:passage ?passage }
+  GRAPH <urn:aims:graph:documents> { ?passage aims:inVersion ?version } }
+"""
+# An accepted link to a version since superseded was still a person's judgement that the text is evidence.
+POSITIVE = {str(AIMS.Accepted), str(AIMS.Superseded)}
 PENDING = """
 SELECT ?s ?id ?doc ?file ?req ?score ?rank ?method ?text ?page ?heading ?start ?end
        (GROUP_CONCAT(?term; separator="|") AS ?terms) WHERE {
@@ -106,13 +118,49 @@ def suggestion_id(version: str, requirement: str) -> str:
     return "s-" + hashlib.sha256(f"{version} {requirement}".encode()).hexdigest()[:8]
 
 
-def _current_documents(store: Store) -> dict[str, tuple[str, list[tuple[str, str]]]]:
-    """version IRI -> (document IRI, [(passage IRI, text)]) for versions not superseded."""
-    found: dict[str, tuple[str, list[tuple[str, str]]]] = {}
+@dataclass
+class _Version:
+    document: str
+    current: bool
+    passages: list[tuple[str, str]]  # (passage IRI, text), in reading order
+
+
+def _versions(store: Store) -> dict[str, _Version]:
+    """version IRI -> its document, whether it is current (not superseded) and its passages."""
+    found: dict[str, _Version] = {}
     for doc, version, _file, passage, text, nxt in store.select(CURRENT_PASSAGES):
-        if nxt is None:
-            found.setdefault(str(version), (str(doc), []))[1].append((str(passage), str(text)))
+        found.setdefault(str(version), _Version(str(doc), nxt is None, [])).passages.append((str(passage), str(text)))
     return found
+
+
+def _vector_key(version: str) -> str:
+    return hashlib.sha256(version.encode()).hexdigest()
+
+
+Example = tuple[str, npt.NDArray[np.float32]]  # (requirement id, unit vector)
+
+
+def _examples(
+    decisions: list[tuple[str, str, str, str]],
+    manual: set[tuple[str, str]],
+    versions: dict[str, _Version],
+    vectors: dict[str, npt.NDArray[np.float32]],
+) -> tuple[list[Example], list[Example]]:
+    """What people decided, as accepted and rejected examples: each reviewed passage (version, passage,
+    requirement, status), and each document the evidence register links by hand (document, requirement), its
+    current text as a whole."""
+    accepted: list[Example] = []
+    rejected: list[Example] = []
+    for version, passage, requirement, status in decisions:
+        rows = [iri for iri, _ in versions[version].passages] if version in vectors else []
+        if passage in rows:
+            example = (requirement_id(requirement), vectors[version][rows.index(passage)])
+            (accepted if status in POSITIVE else rejected).append(example)
+    current = {v.document: key for key, v in versions.items() if v.current and key in vectors}
+    for document, requirement in sorted(manual):
+        if document in current:
+            accepted.append((requirement_id(requirement), unit_mean(vectors[current[document]])))
+    return accepted, rejected
 
 
 def _decided(store: Store) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
@@ -127,16 +175,21 @@ def suggest_for_workspace(workspace: Workspace, top_k: int = 5) -> list[Suggesti
     store = workspace.store
     ranker = make_ranker(workspace.config.model, workspace.state_dir / "cache" / "embeddings")
     reviewed, manual = _decided(store)
+    versions = _versions(store)
+    decisions = [(str(v), str(p), str(r), str(s)) for v, p, r, s in store.select(DECISIONS)]
+    needed = [v for v, found in versions.items() if found.current or v in {d[0] for d in decisions}]
+    # One encode call for every version not in the cache (superseded ones with decisions are, mostly).
+    encoded = ranker.embed_many([(_vector_key(v), [t for _, t in versions[v].passages]) for v in needed])
+    vectors = {v: e for v, e in zip(needed, encoded, strict=True) if e is not None}
+    learnt = ranker.learn(*_examples(decisions, manual, versions, vectors)) if vectors else 0
     run = URIRef(f"urn:aims:suggestion-run:{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}")
-    graph = _run_graph(run, ranker)
-    documents = _current_documents(store)
-    groups = [(hashlib.sha256(v.encode()).hexdigest(), [t for _, t in p]) for v, (_, p) in documents.items()]
-    all_vectors = ranker.embed_many(groups)  # one encode call for every document not in the cache
-    for (version, (doc, passages)), vectors in zip(documents.items(), all_vectors, strict=True):
+    graph = _run_graph(run, ranker, learnt)
+    for version in (v for v in needed if versions[v].current):
+        doc, passages = versions[version].document, versions[version].passages
         texts = [t for _, t in passages]
         skip = {r for r in ranker.ids if (version, str(requirement_iri(r))) in reviewed}
         skip |= {r for r in ranker.ids if (doc, str(requirement_iri(r))) in manual}
-        wanted = ranker.rank_document(texts, vectors, top_k, skip=skip)
+        wanted = ranker.rank_document(texts, vectors.get(version), top_k, skip=skip)
         for rank, match in enumerate(wanted, start=1):
             _add_suggestion(graph, run, version, doc, passages[match.passage][0], match, rank, ranker)
     store.update(f"PREFIX aims: <{AIMS._NS}>\n" + _WITHDRAW + " ;\n" + _insert(graph))
@@ -151,13 +204,14 @@ def _insert(graph: Graph) -> str:
     return f"INSERT DATA {{ GRAPH <{GraphName.SUGGESTIONS.iri}> {{\n{graph.serialize(format='nt')}\n}} }}"
 
 
-def _run_graph(run: URIRef, ranker: Ranker) -> Graph:
+def _run_graph(run: URIRef, ranker: Ranker, learnt: int) -> Graph:
     graph = Graph()
     graph.add((run, RDF.type, AIMS.SuggestionRun))
     graph.add((run, RDF.type, PROV.Activity))
     graph.add((run, PROV.startedAtTime, Literal(datetime.now(UTC).isoformat(), datatype=XSD.dateTime)))
     graph.add((run, AIMS.model, Literal(_model_label(ranker))))
     graph.add((run, AIMS.method, METHODS[ranker.method]))
+    graph.add((run, AIMS.reviewedExamples, Literal(learnt, datatype=XSD.integer)))
     return graph
 
 

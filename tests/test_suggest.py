@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from aimsgraph.workspace import Workspace
 from tests.conftest import DEMO, run_cli, set_model
 
 
@@ -77,3 +79,55 @@ def test_demo_opens_with_a_review_queue_made_once(tmp_path: Path) -> None:
         assert {v.id for v in pending_suggestions(workspace.store)} == {v.id for v in queue[1:]}
     finally:
         workspace.close()
+
+
+def _pending(workspace_dir: Path, *args: str) -> list[dict[str, Any]]:
+    result = run_cli("-w", str(workspace_dir), "review", "--format", "json", *args)
+    assert result.exit_code == 0, result.stderr
+    return sorted(json.loads(result.stdout), key=lambda row: int(row["rank"]))
+
+
+def test_a_new_version_starts_from_last_times_decisions(mini_dir: Path) -> None:
+    """Accepted and rejected passages teach the ranking: the next version of the document (one sentence added) has
+    the requirement accepted for the old one first and the one rejected gone, though no decision was about it."""
+    assert run_cli("-w", str(mini_dir), "ingest").exit_code == 0
+    assert run_cli("-w", str(mini_dir), "suggest", "--top-k", "5").exit_code == 0
+    first = _pending(mini_dir, "--document", "ia-triage")
+    accepted, rejected = first[-1], first[0]  # the fifth is accepted, the first rejected
+    for decision, row in (("--accept", accepted), ("--reject", rejected)):
+        assert run_cli("-w", str(mini_dir), "review", decision, row["id"], "--reviewer", "jdoe").exit_code == 0
+    document = mini_dir / "documents" / "ia-triage.md"
+    document.write_text(document.read_text(encoding="utf-8") + "\nReviewed again in March.\n", encoding="utf-8")
+    assert run_cli("-w", str(mini_dir), "ingest").exit_code == 0
+    assert run_cli("-w", str(mini_dir), "suggest", "--top-k", "5").exit_code == 0
+    again = _pending(mini_dir, "--document", "ia-triage")
+    assert again[0]["requirement"] == accepted["requirement"] and again[0]["id"] != accepted["id"]  # new version
+    assert rejected["requirement"] not in {row["requirement"] for row in again}
+    workspace = Workspace.open(mini_dir)
+    runs = workspace.store.select(
+        "SELECT ?n WHERE { GRAPH ?g { ?run aims:reviewedExamples ?n ; prov:startedAtTime ?t } } ORDER BY ?t"
+    )
+    workspace.close()
+    assert [int(n) for (n,) in runs] == [4, 6]  # the register's 4 links by hand, then the two decisions as well
+
+
+def test_learning_counts_only_near_copies_of_what_was_decided() -> None:
+    from aimsgraph.ranking import unit_mean
+    from aimsgraph.suggestions import make_ranker
+
+    ranker = make_ranker()
+    text = ["Every model release is approved by the release board after the validation report is signed."]
+
+    def ranking() -> list[str]:
+        return [m.requirement for m in ranker.rank_document(text, ranker.embed(text), len(ranker.ids))]
+
+    plain = ranking()
+    near_copy = unit_mean(ranker.embed([text[0] + " Approvals are filed."]))  # type: ignore[arg-type]
+    unrelated = unit_mean(ranker.embed(["The canteen opens at eight and closes after lunch."]))  # type: ignore[arg-type]
+    assert ranker.learn([(plain[4], unrelated)], [(plain[0], unrelated)]) == 2
+    assert ranking() == plain  # an example unlike the text teaches nothing about it
+    ranker.learn([(plain[4], near_copy)], [(plain[0], near_copy)])
+    learnt = ranking()
+    assert learnt[0] == plain[4] and learnt.index(plain[0]) >= 3  # accepted fifth -> first; rejected first -> down
+    ranker.learn([])
+    assert ranking() == plain
