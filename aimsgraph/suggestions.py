@@ -38,11 +38,6 @@ SELECT ?doc ?version ?file ?passage ?text ?next WHERE {
     ?passage aims:inVersion ?version ; aims:text ?text ; aims:startOffset ?start } }
 ORDER BY ?version ?start
 """
-DECIDED = """
-SELECT ?version ?req WHERE {
-  GRAPH <urn:aims:graph:reviews> { ?link aims:requirement ?req ; aims:passage ?p }
-  GRAPH <urn:aims:graph:documents> { ?p aims:inVersion ?version } }
-"""
 MANUAL = "SELECT ?doc ?req WHERE { GRAPH <urn:aims:graph:org> { ?l aims:evidence ?doc ; aims:requirement ?req } }"
 DECISIONS = """
 SELECT ?version ?passage ?req ?status WHERE {
@@ -163,21 +158,16 @@ def _examples(
     return accepted, rejected
 
 
-def _decided(store: Store) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
-    """(version, requirement) pairs already reviewed, and (document, requirement) pairs linked by hand."""
-    reviewed = {(str(v), str(r)) for v, r in store.select(DECIDED)}
-    manual = {(str(d), str(r)) for d, r in store.select(MANUAL)}
-    return reviewed, manual
-
-
 def suggest_for_workspace(workspace: Workspace, top_k: int = 5) -> list[SuggestionView]:
     """Rank requirements for every current document version and replace the pending suggestions."""
     store = workspace.store
     ranker = make_ranker(workspace.config.model, workspace.state_dir / "cache" / "embeddings")
-    reviewed, manual = _decided(store)
     versions = _versions(store)
     decisions = [(str(v), str(p), str(r), str(s)) for v, p, r, s in store.select(DECISIONS)]
-    needed = [v for v, found in versions.items() if found.current or v in {d[0] for d in decisions}]
+    reviewed = {(version, requirement) for version, _, requirement, _ in decisions}  # accepted or rejected
+    manual = {(str(d), str(r)) for d, r in store.select(MANUAL)}  # (document, requirement) linked by hand
+    decided_versions = {version for version, _ in reviewed}
+    needed = [v for v, found in versions.items() if found.current or v in decided_versions]
     # One encode call for every version not in the cache (superseded ones with decisions are, mostly).
     encoded = ranker.embed_many([(_vector_key(v), [t for _, t in versions[v].passages]) for v in needed])
     vectors = {v: e for v, e in zip(needed, encoded, strict=True) if e is not None}
