@@ -65,6 +65,12 @@ SELECT ?run ?ended ?violations ?warnings (SUM(?covered) AS ?c) (SUM(?required) A
   OPTIONAL { ?run aims:coverage ?figure . ?figure aims:coveredCount ?covered ; aims:requiredCount ?required }
 } GROUP BY ?run ?ended ?violations ?warnings ORDER BY ?ended
 """
+LAST_SUGGESTION_RUN = """
+SELECT ?started ?model ?examples WHERE {
+  ?run a aims:SuggestionRun ; prov:startedAtTime ?started ; aims:model ?model .
+  OPTIONAL { ?run aims:reviewedExamples ?examples }
+} ORDER BY DESC(?started) LIMIT 1
+"""
 PASSAGE = """
 SELECT ?p ?text ?page ?heading WHERE {
   ?p aims:text ?text . OPTIONAL { ?p aims:page ?page } OPTIONAL { ?p aims:headingPath ?heading }
@@ -192,6 +198,15 @@ def history(store: Store) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def last_suggestion_run(store: Store) -> dict[str, Any] | None:
+    """When the latest suggestions were made, by which model, from how many reviewed examples; None before any."""
+    rows = store.select(LAST_SUGGESTION_RUN)
+    if not rows:
+        return None
+    started, model, examples = rows[0]
+    return {"at": str(started)[:16].replace("T", " "), "model": str(model), "examples": int(examples or 0)}
 
 
 def passage_text(store: Store, iri: str, width: int = 240) -> str:

@@ -176,6 +176,11 @@ def suggestions(root: str) -> list[SuggestionView]:
 
 
 @st.cache_data(show_spinner=False)
+def last_suggestion_run(root: str) -> dict[str, Any] | None:
+    return facts.last_suggestion_run(_open(root).store)
+
+
+@st.cache_data(show_spinner=False)
 def history(root: str) -> list[dict[str, Any]]:
     """Recorded validation runs, oldest first (the history graph that validate_workspace(record=True) fills)."""
     return facts.history(_open(root).store)

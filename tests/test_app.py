@@ -74,6 +74,8 @@ def test_accepting_a_suggestion_changes_coverage(suggested_demo_dir: Path, monke
     app = st_testing.AppTest.from_file(str(app_entry()), default_timeout=60).run()
     before = coverage_figures(app)
     app.switch_page("app_pages/suggestions.py").run()
+    last_run = next(c.value for c in app.caption if c.value.startswith("Last suggested"))
+    assert "BM25 (bm25s)" in last_run and "learnt from no earlier decisions" in last_run  # the fixture has no model
     app.selectbox(key="sugg_req").set_value(requirement).run()
     app.checkbox(key="sugg_pick_0").check().run()
     app.button(key="sugg_accept").click().run()

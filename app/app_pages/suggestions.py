@@ -32,6 +32,15 @@ if st.button("Suggest evidence for all documents", key="run_suggest"):
         state.changed()
         state.flash(f"{len(made)} suggestions made.")
         st.rerun()
+last = state.last_suggestion_run(root)
+if last:
+    learnt = (
+        f"learnt from {last['examples']} earlier decisions (accepted, rejected or linked by hand): near copies of "
+        "those passages and documents rank their requirement higher, or lower when rejected"
+        if last["examples"]
+        else "learnt from no earlier decisions (none yet, or no embedding model to compare passages with)"
+    )
+    st.caption(f"Last suggested {last['at']} UTC with {last['model']}; {learnt}.")
 if not pending:
     st.info("The review queue is empty: ingest documents (Documents page) and run the suggestions.")
     st.stop()
