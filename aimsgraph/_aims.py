@@ -96,6 +96,7 @@ class AIMS(DefinedNamespace):
     jobTitle: URIRef
     justification: URIRef
     keyword: URIRef
+    learntFrom: URIRef
     lifecycleStage: URIRef
     likelihood: URIRef
     matchedTerm: URIRef

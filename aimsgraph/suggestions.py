@@ -25,7 +25,7 @@ from rdflib.namespace import PROV, XSD
 from aimsgraph.embedding import EmbeddingCache, load_encoder
 from aimsgraph.extraction import extract
 from aimsgraph.namespaces import AIMS, GraphName, local_id, requirement_id, requirement_iri
-from aimsgraph.ranking import Match, Ranker, unit_mean
+from aimsgraph.ranking import REVIEW_GATE, Match, Ranker, unit_mean
 from aimsgraph.store import Store
 from aimsgraph.workspace import Workspace
 
@@ -38,9 +38,9 @@ SELECT ?doc ?version ?file ?passage ?text ?next WHERE {
     ?passage aims:inVersion ?version ; aims:text ?text ; aims:startOffset ?start } }
 ORDER BY ?version ?start
 """
-MANUAL = "SELECT ?doc ?req WHERE { GRAPH <urn:aims:graph:org> { ?l aims:evidence ?doc ; aims:requirement ?req } }"
+MANUAL = "SELECT ?l ?doc ?req WHERE { GRAPH <urn:aims:graph:org> { ?l aims:evidence ?doc ; aims:requirement ?req } }"
 DECISIONS = """
-SELECT ?version ?passage ?req ?status WHERE {
+SELECT ?link ?version ?passage ?req ?status WHERE {
   GRAPH <urn:aims:graph:reviews> { ?link aims:status ?status ; aims:requirement ?req ; aims:passage ?passage }
   GRAPH <urn:aims:graph:documents> { ?passage aims:inVersion ?version } }
 """
@@ -60,6 +60,11 @@ SELECT ?s ?id ?doc ?file ?req ?score ?rank ?method ?text ?page ?heading ?start ?
 GROUP BY ?s ?id ?doc ?file ?req ?score ?rank ?method ?text ?page ?heading ?start ?end
 ORDER BY ?file ?rank
 """
+LEARNT_FROM = """
+SELECT ?s ?doc WHERE {
+  GRAPH <urn:aims:graph:suggestions> { ?s aims:status aims:Suggested ; aims:learntFrom ?link }
+  GRAPH ?g { ?link aims:evidence ?doc } }
+"""
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,7 @@ class SuggestionView:
     passage_text: str
     passage_location: str
     matched_terms: tuple[str, ...]
+    learnt_from: tuple[str, ...] = ()  # evidence ids of earlier decisions the passage nearly copies (ranked it up)
 
 
 def make_ranker(model: str = "default", cache_dir: Path | None = None) -> Ranker:
@@ -132,30 +138,52 @@ def _vector_key(version: str) -> str:
     return hashlib.sha256(version.encode()).hexdigest()
 
 
-Example = tuple[str, npt.NDArray[np.float32]]  # (requirement id, unit vector)
+@dataclass(frozen=True)
+class _Example:
+    requirement: str
+    vector: npt.NDArray[np.float32]  # unit length
+    link: str  # the evidence link (reviewed, or in the register) it comes from
+    accepted: bool
 
 
 def _examples(
-    decisions: list[tuple[str, str, str, str]],
-    manual: set[tuple[str, str]],
+    decisions: list[tuple[str, str, str, str, str]],
+    manual: list[tuple[str, str, str]],
     versions: dict[str, _Version],
     vectors: dict[str, npt.NDArray[np.float32]],
-) -> tuple[list[Example], list[Example]]:
-    """What people decided, as accepted and rejected examples: each reviewed passage (version, passage,
-    requirement, status), and each document the evidence register links by hand (document, requirement), its
-    current text as a whole."""
-    accepted: list[Example] = []
-    rejected: list[Example] = []
-    for version, passage, requirement, status in decisions:
+) -> list[_Example]:
+    """What people decided: each reviewed passage (link, version, passage, requirement, status), and each document
+    the evidence register links by hand (link, document, requirement), its current text as a whole."""
+    examples = []
+    for link, version, passage, requirement, status in decisions:
         rows = [iri for iri, _ in versions[version].passages] if version in vectors else []
         if passage in rows:
-            example = (requirement_id(requirement), vectors[version][rows.index(passage)])
-            (accepted if status in POSITIVE else rejected).append(example)
+            vector = vectors[version][rows.index(passage)]
+            examples.append(_Example(requirement_id(requirement), vector, link, status in POSITIVE))
     current = {v.document: key for key, v in versions.items() if v.current and key in vectors}
-    for document, requirement in sorted(manual):
+    for link, document, requirement in manual:
         if document in current:
-            accepted.append((requirement_id(requirement), unit_mean(vectors[current[document]])))
-    return accepted, rejected
+            examples.append(_Example(requirement_id(requirement), unit_mean(vectors[current[document]]), link, True))
+    return examples
+
+
+_Accepted = tuple[npt.NDArray[np.float32], list[str]]  # accepted examples' vectors (one row each) and their links
+
+
+def _accepted_by_requirement(examples: list[_Example]) -> dict[str, _Accepted]:
+    """requirement id -> (its accepted examples' vectors, one row each, and their links)."""
+    grouped: dict[str, list[_Example]] = defaultdict(list)
+    for example in examples:
+        if example.accepted:
+            grouped[example.requirement].append(example)
+    return {r: (np.stack([e.vector for e in group]), [e.link for e in group]) for r, group in grouped.items()}
+
+
+def _learnt_from(accepted: _Accepted, vectors: npt.NDArray[np.float32]) -> set[str]:
+    """The links of a requirement's accepted examples that one of `vectors` (the best passage, the whole document)
+    nearly copies: the decisions that ranked the suggestion up."""
+    near = (vectors @ accepted[0].T).max(axis=0) >= REVIEW_GATE
+    return {link for link, hit in zip(accepted[1], near, strict=True) if hit}
 
 
 def suggest_for_workspace(workspace: Workspace, top_k: int = 5) -> list[SuggestionView]:
@@ -163,15 +191,21 @@ def suggest_for_workspace(workspace: Workspace, top_k: int = 5) -> list[Suggesti
     store = workspace.store
     ranker = make_ranker(workspace.config.model, workspace.state_dir / "cache" / "embeddings")
     versions = _versions(store)
-    decisions = [(str(v), str(p), str(r), str(s)) for v, p, r, s in store.select(DECISIONS)]
-    reviewed = {(version, requirement) for version, _, requirement, _ in decisions}  # accepted or rejected
-    manual = {(str(d), str(r)) for d, r in store.select(MANUAL)}  # (document, requirement) linked by hand
+    decisions = [(str(link), str(v), str(p), str(r), str(s)) for link, v, p, r, s in store.select(DECISIONS)]
+    reviewed = {(version, requirement) for _, version, _, requirement, _ in decisions}  # accepted or rejected
+    by_hand = [(str(link), str(d), str(r)) for link, d, r in store.select(MANUAL)]  # links in the register
+    manual = {(document, requirement) for _, document, requirement in by_hand}
     decided_versions = {version for version, _ in reviewed}
     needed = [v for v, found in versions.items() if found.current or v in decided_versions]
     # One encode call for every version not in the cache (superseded ones with decisions are, mostly).
     encoded = ranker.embed_many([(_vector_key(v), [t for _, t in versions[v].passages]) for v in needed])
     vectors = {v: e for v, e in zip(needed, encoded, strict=True) if e is not None}
-    learnt = ranker.learn(*_examples(decisions, manual, versions, vectors)) if vectors else 0
+    examples = _examples(decisions, by_hand, versions, vectors)
+    learnt = ranker.learn(
+        [(e.requirement, e.vector) for e in examples if e.accepted],
+        [(e.requirement, e.vector) for e in examples if not e.accepted],
+    )
+    accepted = _accepted_by_requirement(examples)
     run = URIRef(f"urn:aims:suggestion-run:{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}")
     graph = _run_graph(run, ranker, learnt)
     for version in (v for v in needed if versions[v].current):
@@ -179,9 +213,14 @@ def suggest_for_workspace(workspace: Workspace, top_k: int = 5) -> list[Suggesti
         texts = [t for _, t in passages]
         skip = {r for r in ranker.ids if (version, str(requirement_iri(r))) in reviewed}
         skip |= {r for r in ranker.ids if (doc, str(requirement_iri(r))) in manual}
-        wanted = ranker.rank_document(texts, vectors.get(version), top_k, skip=skip)
+        own = vectors.get(version)
+        wanted = ranker.rank_document(texts, own, top_k, skip=skip)
         for rank, match in enumerate(wanted, start=1):
-            _add_suggestion(graph, run, version, doc, passages[match.passage][0], match, rank, ranker)
+            node = _add_suggestion(graph, run, version, doc, passages[match.passage][0], match, rank, ranker)
+            if own is not None and match.requirement in accepted:
+                compared = np.stack([own[match.passage], unit_mean(own)])
+                for link in sorted(_learnt_from(accepted[match.requirement], compared)):
+                    graph.add((node, AIMS.learntFrom, URIRef(link)))
     store.update(f"PREFIX aims: <{AIMS._NS}>\n" + _WITHDRAW + " ;\n" + _insert(graph))
     return pending_suggestions(store)
 
@@ -213,7 +252,7 @@ def _model_label(ranker: Ranker) -> str:
 
 def _add_suggestion(
     graph: Graph, run: URIRef, version: str, doc: str, passage: str, match: Match, rank: int, ranker: Ranker
-) -> None:
+) -> URIRef:
     ident = suggestion_id(version, match.requirement)
     node = URIRef(f"urn:aims:suggestion:{ident}")
     for prop, value in (
@@ -232,6 +271,7 @@ def _add_suggestion(
         graph.add((node, prop, value))
     for term in match.matched_terms:
         graph.add((node, AIMS.matchedTerm, Literal(term)))
+    return node
 
 
 def _location(page: Any, heading: Any, start: Any, end: Any) -> str:
@@ -242,9 +282,12 @@ def _location(page: Any, heading: Any, start: Any, end: Any) -> str:
 
 def pending_suggestions(store: Store) -> list[SuggestionView]:
     """Suggestions waiting for review, by file and rank."""
+    learnt: dict[str, set[str]] = defaultdict(set)
+    for suggestion, document in store.select(LEARNT_FROM):
+        learnt[str(suggestion)].add(local_id(str(document)))
     views = []
     for row in store.select(PENDING):
-        _s, ident, doc, file, req, score, rank, method, text, page, heading, start, end, terms = row
+        suggestion, ident, doc, file, req, score, rank, method, text, page, heading, start, end, terms = row
         views.append(
             SuggestionView(
                 id=str(ident),
@@ -257,6 +300,7 @@ def pending_suggestions(store: Store) -> list[SuggestionView]:
                 passage_text=str(text),
                 passage_location=_location(page, heading, start, end),
                 matched_terms=tuple(t for t in str(terms or "").split("|") if t),
+                learnt_from=tuple(sorted(learnt.get(str(suggestion), ()))),
             )
         )
     return views

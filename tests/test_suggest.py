@@ -87,7 +87,7 @@ def _pending(workspace_dir: Path, *args: str) -> list[dict[str, Any]]:
     return sorted(json.loads(result.stdout), key=lambda row: int(row["rank"]))
 
 
-def test_a_new_version_starts_from_last_times_decisions(mini_dir: Path) -> None:
+def test_a_new_version_starts_from_last_times_decisions(mini_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Accepted and rejected passages teach the ranking: the next version of the document (one sentence added) has
     the requirement accepted for the old one first and the one rejected gone, though no decision was about it."""
     assert run_cli("-w", str(mini_dir), "ingest").exit_code == 0
@@ -102,6 +102,7 @@ def test_a_new_version_starts_from_last_times_decisions(mini_dir: Path) -> None:
     assert run_cli("-w", str(mini_dir), "suggest", "--top-k", "5").exit_code == 0
     again = _pending(mini_dir, "--document", "ia-triage")
     assert again[0]["requirement"] == accepted["requirement"] and again[0]["id"] != accepted["id"]  # new version
+    assert again[0]["learnt_from"] == ["ia-triage"] and not any(row["learnt_from"] for row in again[1:])  # why
     assert rejected["requirement"] not in {row["requirement"] for row in again}
     workspace = Workspace.open(mini_dir)
     runs = workspace.store.select(
@@ -109,6 +110,18 @@ def test_a_new_version_starts_from_last_times_decisions(mini_dir: Path) -> None:
     )
     workspace.close()
     assert [int(n) for (n,) in runs] == [4, 6]  # the register's 4 links by hand, then the two decisions as well
+
+    from streamlit.testing.v1 import AppTest
+
+    from aimsgraph.explorer import WORKSPACE_ENV
+    from aimsgraph.resources import app_entry
+
+    monkeypatch.setenv(WORKSPACE_ENV, str(mini_dir))
+    app = AppTest.from_file(str(app_entry()), default_timeout=60).run()
+    app.switch_page("app_pages/suggestions.py").run()
+    captions = [c.value for c in app.caption]
+    assert any(c.startswith("Last suggested") and "learnt from 6 earlier decisions" in c for c in captions)
+    assert sum("Ranked up: nearly the same text was linked to it before (ia-triage)" in c for c in captions) == 1
 
 
 def test_learning_counts_only_near_copies_of_what_was_decided() -> None:

@@ -17,7 +17,17 @@ from aimsgraph.ingest import ingest_documents
 from aimsgraph.review import decide, default_reviewer, select_suggestions
 from aimsgraph.suggestions import pending_suggestions, suggest_files, suggest_for_workspace
 
-SUGGESTION_COLUMNS = ["id", "document", "requirement", "score", "rank", "method", "matched_terms", "passage_location"]
+SUGGESTION_COLUMNS = [
+    "id",
+    "document",
+    "requirement",
+    "score",
+    "rank",
+    "method",
+    "matched_terms",
+    "passage_location",
+    "learnt_from",
+]
 
 
 def _progress(files: list[Path]) -> Iterable[Path]:

@@ -61,6 +61,8 @@ for index, s in enumerate(shown):
         if top[0].checkbox("select", key=f"sugg_pick_{index}", label_visibility="collapsed"):
             chosen.append(s.id)
         top[1].markdown(f"**{state.label(s.requirement)}**  \n{s.document} · {s.passage_location}")
+        if s.learnt_from:
+            top[1].caption(f"Ranked up: nearly the same text was linked to it before ({', '.join(s.learnt_from)}).")
         top[2].markdown(f"score **{s.score:.2f}** · rank {s.rank} · {s.method}")
         st.markdown(
             f"<div style='font-size:0.92em'>{highlight(s.passage_text, list(s.matched_terms))}</div>",
