@@ -30,7 +30,11 @@ than then there so not no can may must shall should would could also more most b
 without about over under between both only own same very"""
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _TOKEN = re.compile(r"[a-z0-9]{2,}")
-REVIEW_GATE = 0.8  # cosine similarity to a reviewed example below which it is not learnt from (Ranker.reviewed)
+# Cosine similarity to a decided example below which it teaches nothing (Ranker.reviewed): 0.8 for a passage; 0.9
+# for a whole document's mean vector, because means are smoother: in our demo 7% of pairs of different documents
+# are above 0.8, 0.3% above 0.9, while different passages above 0.8 are 0.1%.
+PASSAGE_GATE = 0.8
+DOCUMENT_GATE = 0.9
 _VIEW_VECTORS: dict[tuple[str, str], npt.NDArray[np.float32]] = {}
 
 
@@ -55,6 +59,20 @@ class Weights:
     dense: float = 0.5  # share of the dense z-score in the fused score; 0 = BM25 alone, 1 = embeddings alone
     best_passage: float = 0.5  # share of the best passage in a document's score; the rest is the whole text
     reviewed: float = 2.0  # weight of the reviewed signal (Ranker.learn): z-score points for an exact copy
+
+
+@dataclass(frozen=True)
+class Example:
+    """A decision to learn from (Ranker.learn): a requirement and the unit vector of the text decided on."""
+
+    requirement: str
+    vector: npt.NDArray[np.float32]
+    accepted: bool = True  # False: rejected
+    whole_document: bool = False  # the mean vector of a whole document, not one passage's
+
+    @property
+    def gate(self) -> float:
+        return DOCUMENT_GATE if self.whole_document else PASSAGE_GATE
 
 
 @dataclass(frozen=True)
@@ -118,7 +136,7 @@ class Ranker:
         self.weights = weights if encoder is not None else Weights(dense=0.0, best_passage=weights.best_passage)
         self.requirements = candidates()
         self.ids = [r.id for r in self.requirements]
-        self._examples: list[tuple[int, float, npt.NDArray[np.float32]]] = []  # (column, +1 or -1, vectors)
+        self._examples: list[tuple[int, float, float, npt.NDArray[np.float32]]] = []  # column, +-1, gate, vectors
 
     def prepare(self) -> Ranker:
         """Build the requirement side now (BM25 index, catalog embeddings) instead of on first use."""
@@ -154,37 +172,30 @@ class Ranker:
         vectors = _VIEW_VECTORS[key]
         return vectors.reshape(len(self.requirements), -1, vectors.shape[1])
 
-    def learn(
-        self,
-        accepted: Sequence[tuple[str, npt.NDArray[np.float32]]],
-        rejected: Sequence[tuple[str, npt.NDArray[np.float32]]] = (),
-    ) -> int:
-        """Learn from what people decided: (requirement id, unit vector of the passage or document) pairs that were
-        linked (accepted, or linked by hand) and that were rejected. Until the next call, a text nearly the same as
-        an accepted example of a requirement scores higher for it, one nearly the same as a rejected example lower
-        (see `reviewed`). Examples need embeddings: without a model nothing is learnt. Returns how many examples
-        were kept (those of candidate requirements)."""
+    def learn(self, examples: Sequence[Example]) -> int:
+        """Learn from what people decided (accepted, linked by hand, rejected). Until the next call, a text nearly
+        the same as an accepted example of a requirement scores higher for it, one nearly the same as a rejected
+        example lower (see `reviewed`). Examples need embeddings: without a model nothing is learnt. Returns how
+        many examples were kept (those of candidate requirements)."""
         columns = {rid: j for j, rid in enumerate(self.ids)}
-        kept: list[tuple[int, float, npt.NDArray[np.float32]]] = []
-        for sign, examples in ((1.0, accepted), (-1.0, rejected)):
-            grouped: dict[int, list[npt.NDArray[np.float32]]] = {}
-            for requirement, vector in examples:
-                if requirement in columns:
-                    grouped.setdefault(columns[requirement], []).append(vector)
-            kept += [(j, sign, np.stack(vectors)) for j, vectors in sorted(grouped.items())]
-        self._examples = kept
-        return sum(len(vectors) for _, _, vectors in kept)
+        grouped: dict[tuple[int, float, float], list[npt.NDArray[np.float32]]] = {}
+        for example in examples:
+            if example.requirement in columns:
+                key = (columns[example.requirement], 1.0 if example.accepted else -1.0, example.gate)
+                grouped.setdefault(key, []).append(example.vector)
+        self._examples = [(*key, np.stack(vectors)) for key, vectors in sorted(grouped.items())]
+        return sum(len(vectors) for vectors in grouped.values())
 
     def reviewed(self, vectors: npt.NDArray[np.float32]) -> Matrix:
         """The reviewed signal (rows: vectors): for each requirement, how far the nearest accepted example is above
-        REVIEW_GATE in cosine similarity, scaled to 0..1, minus the same for the nearest rejected example. Below
-        the gate an example counts for nothing: documents of one organisation all look alike to the model, and
+        its gate in cosine similarity, scaled to 0..1, minus the same for the nearest rejected example. Below the
+        gate an example counts for nothing: documents of one organisation all look alike to the model, and
         learning from every example lowered the ranking of our demo's documents (docs/suggestions.md); above it are
         new versions of a reviewed document and recurring records (a monthly report, a register export)."""
         signal = np.zeros((len(vectors), len(self.ids)))
-        for column, sign, examples in self._examples:
+        for column, sign, gate, examples in self._examples:
             nearest = (vectors @ examples.T).max(axis=1)
-            signal[:, column] += sign * np.maximum(0.0, nearest - REVIEW_GATE) / (1.0 - REVIEW_GATE)
+            signal[:, column] += sign * np.maximum(0.0, nearest - gate) / (1.0 - gate)
         return signal
 
     # ---------------------------------------------------------------- raw signals

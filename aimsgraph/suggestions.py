@@ -25,7 +25,7 @@ from rdflib.namespace import PROV, XSD
 from aimsgraph.embedding import EmbeddingCache, load_encoder
 from aimsgraph.extraction import extract
 from aimsgraph.namespaces import AIMS, GraphName, local_id, requirement_id, requirement_iri
-from aimsgraph.ranking import REVIEW_GATE, Match, Ranker, unit_mean
+from aimsgraph.ranking import Example, Match, Ranker, unit_mean
 from aimsgraph.store import Store
 from aimsgraph.workspace import Workspace
 
@@ -139,51 +139,44 @@ def _vector_key(version: str) -> str:
 
 
 @dataclass(frozen=True)
-class _Example:
-    requirement: str
-    vector: npt.NDArray[np.float32]  # unit length
+class _Decision:
+    example: Example
     link: str  # the evidence link (reviewed, or in the register) it comes from
-    accepted: bool
 
 
-def _examples(
-    decisions: list[tuple[str, str, str, str, str]],
+def _decisions(
+    reviewed: list[tuple[str, str, str, str, str]],
     manual: list[tuple[str, str, str]],
     versions: dict[str, _Version],
     vectors: dict[str, npt.NDArray[np.float32]],
-) -> list[_Example]:
+) -> list[_Decision]:
     """What people decided: each reviewed passage (link, version, passage, requirement, status), and each document
     the evidence register links by hand (link, document, requirement), its current text as a whole."""
-    examples = []
-    for link, version, passage, requirement, status in decisions:
+    decisions = []
+    for link, version, passage, requirement, status in reviewed:
         rows = [iri for iri, _ in versions[version].passages] if version in vectors else []
         if passage in rows:
             vector = vectors[version][rows.index(passage)]
-            examples.append(_Example(requirement_id(requirement), vector, link, status in POSITIVE))
+            decisions.append(_Decision(Example(requirement_id(requirement), vector, status in POSITIVE), link))
     current = {v.document: key for key, v in versions.items() if v.current and key in vectors}
     for link, document, requirement in manual:
         if document in current:
-            examples.append(_Example(requirement_id(requirement), unit_mean(vectors[current[document]]), link, True))
-    return examples
+            example = Example(requirement_id(requirement), unit_mean(vectors[current[document]]), whole_document=True)
+            decisions.append(_Decision(example, link))
+    return decisions
 
 
-_Accepted = tuple[npt.NDArray[np.float32], list[str]]  # accepted examples' vectors (one row each) and their links
+def _learnt_from(decisions: list[_Decision], requirement: str, vectors: npt.NDArray[np.float32]) -> list[str]:
+    """The links of the accepted decisions on `requirement` whose text one of `vectors` (the best passage, the whole
+    document) nearly copies: the decisions that ranked the suggestion up by at least a quarter of the most learning
+    can add (half a z-score point), so that a barely-there push is not shown as the reason."""
 
+    def pushed(example: Example) -> bool:
+        return float((vectors @ example.vector).max()) >= example.gate + 0.25 * (1.0 - example.gate)
 
-def _accepted_by_requirement(examples: list[_Example]) -> dict[str, _Accepted]:
-    """requirement id -> (its accepted examples' vectors, one row each, and their links)."""
-    grouped: dict[str, list[_Example]] = defaultdict(list)
-    for example in examples:
-        if example.accepted:
-            grouped[example.requirement].append(example)
-    return {r: (np.stack([e.vector for e in group]), [e.link for e in group]) for r, group in grouped.items()}
-
-
-def _learnt_from(accepted: _Accepted, vectors: npt.NDArray[np.float32]) -> set[str]:
-    """The links of a requirement's accepted examples that one of `vectors` (the best passage, the whole document)
-    nearly copies: the decisions that ranked the suggestion up."""
-    near = (vectors @ accepted[0].T).max(axis=0) >= REVIEW_GATE
-    return {link for link, hit in zip(accepted[1], near, strict=True) if hit}
+    return sorted(
+        {d.link for d in decisions if d.example.accepted and d.example.requirement == requirement and pushed(d.example)}
+    )
 
 
 def suggest_for_workspace(workspace: Workspace, top_k: int = 5) -> list[SuggestionView]:
@@ -191,8 +184,8 @@ def suggest_for_workspace(workspace: Workspace, top_k: int = 5) -> list[Suggesti
     store = workspace.store
     ranker = make_ranker(workspace.config.model, workspace.state_dir / "cache" / "embeddings")
     versions = _versions(store)
-    decisions = [(str(link), str(v), str(p), str(r), str(s)) for link, v, p, r, s in store.select(DECISIONS)]
-    reviewed = {(version, requirement) for _, version, _, requirement, _ in decisions}  # accepted or rejected
+    reviews = [(str(link), str(v), str(p), str(r), str(s)) for link, v, p, r, s in store.select(DECISIONS)]
+    reviewed = {(version, requirement) for _, version, _, requirement, _ in reviews}  # accepted or rejected
     by_hand = [(str(link), str(d), str(r)) for link, d, r in store.select(MANUAL)]  # links in the register
     manual = {(document, requirement) for _, document, requirement in by_hand}
     decided_versions = {version for version, _ in reviewed}
@@ -200,12 +193,9 @@ def suggest_for_workspace(workspace: Workspace, top_k: int = 5) -> list[Suggesti
     # One encode call for every version not in the cache (superseded ones with decisions are, mostly).
     encoded = ranker.embed_many([(_vector_key(v), [t for _, t in versions[v].passages]) for v in needed])
     vectors = {v: e for v, e in zip(needed, encoded, strict=True) if e is not None}
-    examples = _examples(decisions, by_hand, versions, vectors)
-    learnt = ranker.learn(
-        [(e.requirement, e.vector) for e in examples if e.accepted],
-        [(e.requirement, e.vector) for e in examples if not e.accepted],
-    )
-    accepted = _accepted_by_requirement(examples)
+    decisions = _decisions(reviews, by_hand, versions, vectors)
+    learnt = ranker.learn([d.example for d in decisions])
+    accepted = {d.example.requirement for d in decisions if d.example.accepted}
     run = URIRef(f"urn:aims:suggestion-run:{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}")
     graph = _run_graph(run, ranker, learnt)
     for version in (v for v in needed if versions[v].current):
@@ -219,7 +209,7 @@ def suggest_for_workspace(workspace: Workspace, top_k: int = 5) -> list[Suggesti
             node = _add_suggestion(graph, run, version, doc, passages[match.passage][0], match, rank, ranker)
             if own is not None and match.requirement in accepted:
                 compared = np.stack([own[match.passage], unit_mean(own)])
-                for link in sorted(_learnt_from(accepted[match.requirement], compared)):
+                for link in _learnt_from(decisions, match.requirement, compared):
                     graph.add((node, AIMS.learntFrom, URIRef(link)))
     store.update(f"PREFIX aims: <{AIMS._NS}>\n" + _WITHDRAW + " ;\n" + _insert(graph))
     return pending_suggestions(store)

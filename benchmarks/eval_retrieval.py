@@ -24,7 +24,7 @@ import yaml
 from aimsgraph.demo import demo_source
 from aimsgraph.embedding import EmbeddingCache, load_encoder
 from aimsgraph.extraction import extract
-from aimsgraph.ranking import Ranker, Weights, unit_mean
+from aimsgraph.ranking import Example, Ranker, Weights, unit_mean
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 METHODS = {"ours": Weights(), "BM25 alone": Weights(dense=0.0), "embeddings alone": Weights(dense=1.0)}
@@ -120,8 +120,12 @@ def evaluate(ranker: Ranker, queries: list[Query], learn: bool = False) -> tuple
     the ranker learnt from every other query's labels (their vectors as reviewed examples)."""
     totals = [0.0, 0.0, 0.0, 0.0]
     vectors_of = [ranker.embed(query.texts) for query in queries]
-    labelled = [  # each query's (requirement, vector) examples, for the others to learn from
-        [(rid, unit_mean(vectors)) for rid in ranker.ids if any(matches(rid, label) for label in query.labels)]
+    labelled = [  # each query's examples, for the others to learn from: one passage, or a whole document
+        [
+            Example(rid, unit_mean(vectors), whole_document=len(query.texts) > 1)
+            for rid in ranker.ids
+            if any(matches(rid, label) for label in query.labels)
+        ]
         for query, vectors in zip(queries, vectors_of, strict=True)
         if learn and vectors is not None
     ]

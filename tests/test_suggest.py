@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from aimsgraph.workspace import Workspace
@@ -125,7 +127,7 @@ def test_a_new_version_starts_from_last_times_decisions(mini_dir: Path, monkeypa
 
 
 def test_learning_counts_only_near_copies_of_what_was_decided() -> None:
-    from aimsgraph.ranking import unit_mean
+    from aimsgraph.ranking import Example, unit_mean
     from aimsgraph.suggestions import make_ranker
 
     ranker = make_ranker()
@@ -137,10 +139,26 @@ def test_learning_counts_only_near_copies_of_what_was_decided() -> None:
     plain = ranking()
     near_copy = unit_mean(ranker.embed([text[0] + " Approvals are filed."]))  # type: ignore[arg-type]
     unrelated = unit_mean(ranker.embed(["The canteen opens at eight and closes after lunch."]))  # type: ignore[arg-type]
-    assert ranker.learn([(plain[4], unrelated)], [(plain[0], unrelated)]) == 2
+    assert ranker.learn([Example(plain[4], unrelated), Example(plain[0], unrelated, accepted=False)]) == 2
     assert ranking() == plain  # an example unlike the text teaches nothing about it
-    ranker.learn([(plain[4], near_copy)], [(plain[0], near_copy)])
+    ranker.learn([Example(plain[4], near_copy), Example(plain[0], near_copy, accepted=False)])
     learnt = ranking()
     assert learnt[0] == plain[4] and learnt.index(plain[0]) >= 3  # accepted fifth -> first; rejected first -> down
     ranker.learn([])
     assert ranking() == plain
+
+    # At similarity 0.85 a passage teaches something; a whole document's mean vector needs 0.9 (means are smoother).
+    own = ranker.embed(text)[0]  # type: ignore[index]
+    away = unrelated - float(unrelated @ own) * own
+    at_085 = (0.85 * own + math.sqrt(1 - 0.85**2) * away / np.linalg.norm(away)).astype(np.float32)
+
+    def score_of(requirement: str) -> float:
+        return next(
+            m.score for m in ranker.rank_document(text, own[None, :], len(ranker.ids)) if m.requirement == requirement
+        )
+
+    before = score_of(plain[4])
+    ranker.learn([Example(plain[4], at_085, whole_document=True)])
+    assert score_of(plain[4]) == before
+    ranker.learn([Example(plain[4], at_085)])
+    assert score_of(plain[4]) > before
