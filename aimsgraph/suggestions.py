@@ -193,7 +193,7 @@ def suggest_for_workspace(workspace: Workspace, top_k: int = 5) -> list[Suggesti
     # One encode call for every version not in the cache (superseded ones with decisions are, mostly).
     encoded = ranker.embed_many([(_vector_key(v), [t for _, t in versions[v].passages]) for v in needed])
     vectors = {v: e for v, e in zip(needed, encoded, strict=True) if e is not None}
-    decisions = _decisions(reviews, by_hand, versions, vectors)
+    decisions = _decisions(reviews, by_hand, versions, vectors) if workspace.config.learn else []
     learnt = ranker.learn([d.example for d in decisions])
     accepted = {d.example.requirement for d in decisions if d.example.accepted}
     run = URIRef(f"urn:aims:suggestion-run:{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}")

