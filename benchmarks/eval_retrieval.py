@@ -1,4 +1,4 @@
-"""Evaluate requirement ranking on the labelled sets in ../shared/data/eval: one table, three methods.
+"""Evaluate requirement ranking on the labelled sets in ../shared/data/eval (and the demo's documents): one table.
 
 Run: python -m benchmarks.eval_retrieval [--data DIR]. Prints recall@5, recall@10, MRR and MAP for our fused
 ranking, BM25 alone and embeddings alone, all measured in the same run with the same catalog text; and, apart from
