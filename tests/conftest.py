@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -59,6 +61,14 @@ def demo(demo_dir: Path) -> Iterator[Workspace]:
 def run_cli(*args: str) -> Result:
     """Run the aimsgraph CLI in-process, capturing stdout and stderr separately."""
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def pending_rows(workspace_dir: Path, *args: str) -> list[dict[str, Any]]:
+    """The pending suggestions as `aimsgraph review --format json` lists them (extra args filter them)."""
+    result = run_cli("-w", str(workspace_dir), "review", "--format", "json", *args)
+    assert result.exit_code == 0, result.stderr
+    rows: list[dict[str, Any]] = json.loads(result.stdout)
+    return rows
 
 
 @pytest.fixture(scope="session")

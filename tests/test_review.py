@@ -2,30 +2,22 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from aimsgraph.coverage import coverage_matrix
 from aimsgraph.workspace import Workspace
-from tests.conftest import run_cli, set_model
+from tests.conftest import pending_rows, run_cli, set_model
 
 LINK = """SELECT ?l ?status ?method ?who ?from ?act WHERE { GRAPH <urn:aims:graph:reviews> {
   ?l a aims:EvidenceLink ; aims:status ?status ; aims:method ?method ; aims:reviewer ?who ;
      prov:wasDerivedFrom ?from ; prov:wasGeneratedBy ?act ; aims:decidedAt ?t ; aims:passage ?p } }"""
 
 
-def _pending(workspace_dir: Path, *args: str) -> list[dict[str, object]]:
-    result = run_cli("-w", str(workspace_dir), "review", "--format", "json", *args)
-    assert result.exit_code == 0, result.stderr
-    rows: list[dict[str, object]] = json.loads(result.stdout)
-    return rows
-
-
 def test_demo_accept_makes_requirement_covered(demo_dir: Path) -> None:
     set_model(demo_dir, "none")  # the same flow with the model is the demo; BM25 keeps this test fast
     assert run_cli("-w", str(demo_dir), "ingest").exit_code == 0
     assert run_cli("-w", str(demo_dir), "suggest", "--top-k", "5").exit_code == 0
-    pending = _pending(demo_dir)
+    pending = pending_rows(demo_dir)
     assert len(pending) >= 5 * 25
     workspace = Workspace.open(demo_dir)
     before = coverage_matrix(workspace.store)
@@ -41,18 +33,18 @@ def test_demo_accept_makes_requirement_covered(demo_dir: Path) -> None:
     assert after.status in ("covered", "design-only")
     assert any(ref.method == "reviewed" and ref.reviewer for ref in after.evidence)
     assert len(links) == 1 and str(links[0][4]).endswith(str(gap["id"]))
-    assert str(gap["id"]) not in {p["id"] for p in _pending(demo_dir)}
+    assert str(gap["id"]) not in {p["id"] for p in pending_rows(demo_dir)}
 
 
 def test_reject_by_document_never_comes_back(mini_dir: Path) -> None:
     set_model(mini_dir, "none")
     run_cli("-w", str(mini_dir), "ingest")
     run_cli("-w", str(mini_dir), "suggest", "--top-k", "3")
-    rejected = {p["requirement"] for p in _pending(mini_dir, "--document", "ai-policy")}
+    rejected = {p["requirement"] for p in pending_rows(mini_dir, "--document", "ai-policy")}
     result = run_cli("-w", str(mini_dir), "review", "--reject", "--document", "ai-policy", "--reviewer", "jdoe")
     assert "Rejected 3" in result.stdout
     run_cli("-w", str(mini_dir), "suggest", "--top-k", "3")
-    again = {p["requirement"] for p in _pending(mini_dir, "--document", "ai-policy")}
+    again = {p["requirement"] for p in pending_rows(mini_dir, "--document", "ai-policy")}
     assert len(again) == 3 and not again & rejected
 
 
@@ -60,7 +52,7 @@ def test_min_score_and_unknown_id(mini_dir: Path) -> None:
     set_model(mini_dir, "none")
     run_cli("-w", str(mini_dir), "ingest")
     run_cli("-w", str(mini_dir), "suggest")
-    scores = sorted(float(str(p["score"])) for p in _pending(mini_dir))
+    scores = sorted(float(str(p["score"])) for p in pending_rows(mini_dir))
     threshold = scores[len(scores) // 2]
     expected = sum(s >= threshold for s in scores)
     result = run_cli("-w", str(mini_dir), "review", "--accept", "--min-score", str(threshold))

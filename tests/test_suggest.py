@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from aimsgraph.workspace import Workspace
-from tests.conftest import DEMO, run_cli, set_model
+from tests.conftest import DEMO, pending_rows, run_cli, set_model
 
 
 def test_stateless_json_contract(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -83,25 +83,30 @@ def test_demo_opens_with_a_review_queue_made_once(tmp_path: Path) -> None:
         workspace.close()
 
 
-def _pending(workspace_dir: Path, *args: str) -> list[dict[str, Any]]:
-    result = run_cli("-w", str(workspace_dir), "review", "--format", "json", *args)
-    assert result.exit_code == 0, result.stderr
-    return sorted(json.loads(result.stdout), key=lambda row: int(row["rank"]))
+def _ranked(workspace_dir: Path) -> list[dict[str, Any]]:
+    """The pending suggestions for the triage impact assessment, by rank."""
+    return sorted(pending_rows(workspace_dir, "--document", "ia-triage"), key=lambda row: int(row["rank"]))
+
+
+def _decide_then_revise(workspace_dir: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Suggest for the triage impact assessment, accept its fifth suggestion and reject its first, add a sentence
+    to the document (a new version), ingest and suggest again: (the first suggestions, the new version's)."""
+    assert run_cli("-w", str(workspace_dir), "ingest").exit_code == 0
+    assert run_cli("-w", str(workspace_dir), "suggest", "--top-k", "5").exit_code == 0
+    first = _ranked(workspace_dir)
+    for decision, row in (("--accept", first[-1]), ("--reject", first[0])):
+        assert run_cli("-w", str(workspace_dir), "review", decision, row["id"], "--reviewer", "jdoe").exit_code == 0
+    document = workspace_dir / "documents" / "ia-triage.md"
+    document.write_text(document.read_text(encoding="utf-8") + "\nReviewed again in March.\n", encoding="utf-8")
+    assert run_cli("-w", str(workspace_dir), "ingest").exit_code == 0
+    assert run_cli("-w", str(workspace_dir), "suggest", "--top-k", "5").exit_code == 0
+    return first, _ranked(workspace_dir)
 
 
 def test_without_learning_a_new_version_gets_last_times_suggestions_again(mini_dir: Path) -> None:
     config = mini_dir / "aimsgraph.toml"
     config.write_text(config.read_text(encoding="utf-8") + "\n[suggest]\nlearn = false\n", encoding="utf-8")
-    assert run_cli("-w", str(mini_dir), "ingest").exit_code == 0
-    assert run_cli("-w", str(mini_dir), "suggest", "--top-k", "5").exit_code == 0
-    first = _pending(mini_dir, "--document", "ia-triage")
-    for decision, row in (("--accept", first[-1]), ("--reject", first[0])):
-        assert run_cli("-w", str(mini_dir), "review", decision, row["id"], "--reviewer", "jdoe").exit_code == 0
-    document = mini_dir / "documents" / "ia-triage.md"
-    document.write_text(document.read_text(encoding="utf-8") + "\nReviewed again in March.\n", encoding="utf-8")
-    assert run_cli("-w", str(mini_dir), "ingest").exit_code == 0
-    assert run_cli("-w", str(mini_dir), "suggest", "--top-k", "5").exit_code == 0
-    again = _pending(mini_dir, "--document", "ia-triage")
+    first, again = _decide_then_revise(mini_dir)
     assert again[0]["requirement"] == first[0]["requirement"] and not any(row["learnt_from"] for row in again)
 
 
@@ -116,17 +121,8 @@ def test_learn_must_be_a_boolean(mini_dir: Path) -> None:
 def test_a_new_version_starts_from_last_times_decisions(mini_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Accepted and rejected passages teach the ranking: the next version of the document (one sentence added) has
     the requirement accepted for the old one first and the one rejected gone, though no decision was about it."""
-    assert run_cli("-w", str(mini_dir), "ingest").exit_code == 0
-    assert run_cli("-w", str(mini_dir), "suggest", "--top-k", "5").exit_code == 0
-    first = _pending(mini_dir, "--document", "ia-triage")
+    first, again = _decide_then_revise(mini_dir)
     accepted, rejected = first[-1], first[0]  # the fifth is accepted, the first rejected
-    for decision, row in (("--accept", accepted), ("--reject", rejected)):
-        assert run_cli("-w", str(mini_dir), "review", decision, row["id"], "--reviewer", "jdoe").exit_code == 0
-    document = mini_dir / "documents" / "ia-triage.md"
-    document.write_text(document.read_text(encoding="utf-8") + "\nReviewed again in March.\n", encoding="utf-8")
-    assert run_cli("-w", str(mini_dir), "ingest").exit_code == 0
-    assert run_cli("-w", str(mini_dir), "suggest", "--top-k", "5").exit_code == 0
-    again = _pending(mini_dir, "--document", "ia-triage")
     assert again[0]["requirement"] == accepted["requirement"] and again[0]["id"] != accepted["id"]  # new version
     assert again[0]["learnt_from"] == ["ia-triage"] and not any(row["learnt_from"] for row in again[1:])  # why
     assert rejected["requirement"] not in {row["requirement"] for row in again}
