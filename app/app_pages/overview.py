@@ -21,9 +21,7 @@ cols[5].metric("Suggestions to review", len(state.suggestions(root)))
 left, right = st.columns([3, 2])
 with left:
     st.subheader("Coverage per clause and Annex A objective")
-    st.markdown(
-        charts.stacked_bars(figures.groups, STATUSES, "requirements", "leaf requirements"), unsafe_allow_html=True
-    )
+    views.html(charts.stacked_bars(figures.groups, STATUSES, "requirements", "leaf requirements"))
 with right:
     st.subheader("Findings by severity")
     views.html(charts.columns(figures.severities, charts.SEVERITY_COLOURS, "findings"))
