@@ -166,17 +166,15 @@ def _decisions(
     return decisions
 
 
-def _learnt_from(decisions: list[_Decision], requirement: str, vectors: npt.NDArray[np.float32]) -> list[str]:
-    """The links of the accepted decisions on `requirement` whose text one of `vectors` (the best passage, the whole
+def _learnt_from(accepted: list[_Decision], vectors: npt.NDArray[np.float32]) -> list[str]:
+    """The links of a requirement's accepted decisions whose text one of `vectors` (the best passage, the whole
     document) nearly copies: the decisions that ranked the suggestion up by at least a quarter of the most learning
     can add (half a z-score point), so that a barely-there push is not shown as the reason."""
 
     def pushed(example: Example) -> bool:
         return float((vectors @ example.vector).max()) >= example.gate + 0.25 * (1.0 - example.gate)
 
-    return sorted(
-        {d.link for d in decisions if d.example.accepted and d.example.requirement == requirement and pushed(d.example)}
-    )
+    return sorted({d.link for d in accepted if pushed(d.example)})
 
 
 def suggest_for_workspace(workspace: Workspace, top_k: int = 5) -> list[SuggestionView]:
@@ -195,7 +193,10 @@ def suggest_for_workspace(workspace: Workspace, top_k: int = 5) -> list[Suggesti
     vectors = {v: e for v, e in zip(needed, encoded, strict=True) if e is not None}
     decisions = _decisions(reviews, by_hand, versions, vectors) if workspace.config.learn else []
     learnt = ranker.learn([d.example for d in decisions])
-    accepted = {d.example.requirement for d in decisions if d.example.accepted}
+    accepted: dict[str, list[_Decision]] = defaultdict(list)  # requirement id -> its accepted decisions
+    for decision in decisions:
+        if decision.example.accepted:
+            accepted[decision.example.requirement].append(decision)
     run = URIRef(f"urn:aims:suggestion-run:{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}")
     graph = _run_graph(run, ranker, learnt)
     for version in (v for v in needed if versions[v].current):
@@ -209,7 +210,7 @@ def suggest_for_workspace(workspace: Workspace, top_k: int = 5) -> list[Suggesti
             node = _add_suggestion(graph, run, version, doc, passages[match.passage][0], match, rank, ranker)
             if own is not None and match.requirement in accepted:
                 compared = np.stack([own[match.passage], unit_mean(own)])
-                for link in _learnt_from(decisions, match.requirement, compared):
+                for link in _learnt_from(accepted[match.requirement], compared):
                     graph.add((node, AIMS.learntFrom, URIRef(link)))
     store.update(f"PREFIX aims: <{AIMS._NS}>\n" + _WITHDRAW + " ;\n" + _insert(graph))
     return pending_suggestions(store)
