@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from aimsgraph.errors import AimsError, InputError
+from aimsgraph.query_process import start_fork_server
 from aimsgraph.sparql import QueryOutcome, QueryRefused, run_query
 from aimsgraph.sparql_results import graph_text, results_delimited, results_json, results_xml
 from aimsgraph.store import Store
@@ -153,6 +154,9 @@ def make_server(
 ) -> SparqlServer:
     """A ready (not yet serving) endpoint on host:port; port 0 picks a free one."""
     try:
-        return SparqlServer((host, port), settings, verbose=verbose)
+        server = SparqlServer((host, port), settings, verbose=verbose)
     except OSError as exc:
         raise InputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    if settings.store.kind != "sparql":  # its queries run in children of the fork server: start it with the endpoint
+        start_fork_server()
+    return server

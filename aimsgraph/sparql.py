@@ -7,7 +7,7 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -259,7 +259,8 @@ def run_query(
     values = dict(bindings or {})
     if isolate and store.kind != "sparql":
         target = coverage_view(store, _view_day(values)) if reads_view(iris) else store
-        outcome: QueryOutcome = run_in_child(target, lambda s: _collect(s, text, values, row_limit), timeout)
+        collect = partial(_collect, text=text, bindings=values, row_limit=row_limit)  # pickles, unlike a lambda
+        outcome: QueryOutcome = run_in_child(target, collect, timeout)
     else:
         outcome = _in_thread(store, text, values, row_limit, timeout, reads_view(iris))
     outcome.form = form  # pyoxigraph answers DESCRIBE as triples, like CONSTRUCT

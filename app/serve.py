@@ -49,6 +49,9 @@ def _warm_up(folder: Path | None) -> None:
             from aimsgraph.app import state
 
             state.warm(folder)
+            from aimsgraph.query_process import start_fork_server
+
+            start_fork_server()  # the SPARQL page's first query then does not wait for it
     except Exception:  # a broken workspace is reported on the page by the first visit, not here
         logging.getLogger("aimsgraph.app").debug("warm-up failed", exc_info=True)
     finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
+from aimsgraph import fork_server
 from aimsgraph.cli import main
 from aimsgraph.workspace import Workspace
 
@@ -99,3 +101,21 @@ def set_model(workspace_dir: Path, model: str) -> Path:
     config = workspace_dir / "aimsgraph.toml"
     config.write_text(config.read_text(encoding="utf-8") + f'\n[suggest]\nmodel = "{model}"\n', encoding="utf-8")
     return workspace_dir
+
+
+def running_queries(wait: float = 5.0) -> list[int]:
+    """Pids of the fork server's children still alive after up to `wait` s (a killed one takes a moment to go)."""
+    deadline = time.monotonic() + wait
+    while True:
+        helper = fork_server.helper_pid()
+        children = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()  # after "pid (command)": state, ppid, ...
+            except (OSError, IndexError):
+                continue  # ended while being read
+            if helper is not None and int(fields[1]) == helper and fields[0] != "Z":
+                children.append(int(stat.parent.name))
+        if not children or time.monotonic() > deadline:
+            return children
+        time.sleep(0.05)

@@ -40,6 +40,7 @@ def test_missing_workspace_is_a_clear_message(tmp_path: Path, monkeypatch: pytes
 
 def test_sparql_update_is_refused(app: st_testing.AppTest) -> None:
     app.switch_page("app_pages/sparql.py").run()
+    assert not app.error and "3 rows" in [c.value for c in app.caption]  # the default query, in a query child
     app.text_area(key="sparql_text").set_value("DELETE WHERE { ?s ?p ?o }")
     app.button(key="sparql_run").click().run()
     assert not app.exception

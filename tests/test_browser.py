@@ -62,6 +62,8 @@ def open_page(page: sync_api.Page, base: str, name: str) -> None:
 def test_every_page_in_chromium(explorer: Explorer, page: sync_api.Page) -> None:
     for name in PAGES:
         open_page(page, explorer.url, name)
+        if name == "sparql":  # the default query ran in a child of the server's fork server
+            assert page.get_by_text("3 rows", exact=True).count() == 1
 
 
 def covered_figure(page: sync_api.Page, base: str) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import multiprocessing
+import re
+import subprocess
+import sys
 import threading
 import urllib.error
 import urllib.request
@@ -16,6 +18,7 @@ from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, QueryBadFormed
 
 from aimsgraph.endpoint import EndpointSettings, SparqlServer, make_server
 from aimsgraph.workspace import Workspace
+from tests.conftest import running_queries
 
 SYSTEMS = (
     "PREFIX aims: <https://w3id.org/aimsgraph/ns#> SELECT ?id WHERE { ?s a aims:AISystem ; aims:id ?id } ORDER BY ?id"
@@ -111,8 +114,29 @@ def test_runaway_query_is_stopped_and_its_process_gone(demo: Workspace) -> None:
     try:
         with pytest.raises(QueryBadFormed, match="time limit"):
             _client(f"http://127.0.0.1:{server.server_address[1]}/sparql", slow, JSON).query()
-        assert not multiprocessing.active_children()  # the query's child process was killed, not left running
+        assert not running_queries()  # the query's child process was killed, not left running
         assert not list(Path(demo.store.location).parent.glob(".query-*"))  # its store snapshot is removed
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_serve_command_answers_over_http(demo_dir: Path) -> None:
+    """`aimsgraph serve` as installed: the console script, each query in a child of its fork server."""
+    command = [str(Path(sys.executable).with_name("aimsgraph")), "-w", str(demo_dir), "serve", "--port", "0"]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        banner = server.stdout.readline()  # printed once the workspace is open and the port bound
+        url = re.search(r"http://\S+/sparql", banner)
+        assert url, f"no endpoint address in {banner!r}"
+        for _ in range(3):  # the first query starts the fork server, the others reuse it
+            data = _client(url.group(0), SYSTEMS, JSON).queryAndConvert()
+            assert [b["id"]["value"] for b in data["results"]["bindings"]] == [
+                "claimsight",
+                "halden-assist",
+                "scrivo-intake",
+            ]
+    finally:
+        server.terminate()
+        server.communicate(timeout=60)
