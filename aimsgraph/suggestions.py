@@ -153,10 +153,11 @@ def _decisions(
     """What people decided: each reviewed passage (link, version, passage, requirement, status), and each document
     the evidence register links by hand (link, document, requirement), its current text as a whole."""
     decisions = []
+    # passage IRI -> its vector, for the versions that have vectors (built once, not per decision)
+    where = {iri: (v, row) for v in vectors for row, (iri, _) in enumerate(versions[v].passages)}
     for link, version, passage, requirement, status in reviewed:
-        rows = [iri for iri, _ in versions[version].passages] if version in vectors else []
-        if passage in rows:
-            vector = vectors[version][rows.index(passage)]
+        if where.get(passage, (None, 0))[0] == version:
+            vector = vectors[version][where[passage][1]]
             decisions.append(_Decision(Example(requirement_id(requirement), vector, status in POSITIVE), link))
     current = {v.document: key for key, v in versions.items() if v.current and key in vectors}
     for link, document, requirement in manual:
