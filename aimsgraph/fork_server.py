@@ -54,12 +54,10 @@ def _running(preload: list[str]) -> socket.socket:
     return ours
 
 
-def start(preload: list[str]) -> int:
-    """Start the helper now (it takes about a second) instead of at the first task; its pid."""
+def start(preload: list[str]) -> None:
+    """Start the helper now (it takes about a second) instead of at the first task."""
     with _lock:
         _running(preload)
-        assert _helper is not None
-        return _helper[0].pid
 
 
 def helper_pid() -> int | None:

@@ -219,7 +219,7 @@ def test_isolated_query_child_is_not_forked_from_the_caller(demo: Workspace) -> 
 
 
 def test_isolated_query_after_the_fork_server_was_killed(demo: Workspace) -> None:
-    fork_server.start(["aimsgraph.sparql"])
+    start_fork_server()
     helper = fork_server.helper_pid()
     assert helper
     os.kill(helper, signal.SIGKILL)  # e.g. by the out-of-memory killer
