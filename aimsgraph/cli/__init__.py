@@ -68,11 +68,32 @@ def main(ctx: click.Context, workspace_dir: Path | None) -> None:
     ctx.call_on_close(context.close)
 
 
+def _workspace_after_command(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
+    """`aimsgraph validate -w DIR` means the same as `aimsgraph -w DIR validate` (given twice, the later wins)."""
+    context = ctx.find_object(Context)
+    if value is not None and context is not None:
+        context.workspace_dir = value
+
+
+# Commands that do not open a workspace: init and demo take their folder themselves; catalog needs none.
+_NO_WORKSPACE = {"init", "demo", "catalog"}
+
+
 def _register() -> None:
     from aimsgraph.cli import answers, documents, explorer, foundation, gaps
 
     for module in (foundation, explorer, answers, documents, gaps):
         for command in module.COMMANDS:
+            if command.name not in _NO_WORKSPACE:
+                command.params.append(
+                    click.Option(
+                        ["-w", "--workspace"],
+                        type=click.Path(file_okay=False, path_type=Path),
+                        expose_value=False,
+                        callback=_workspace_after_command,
+                        help="Workspace folder (also accepted before the command).",
+                    )
+                )
             main.add_command(command)
 
 
