@@ -43,8 +43,10 @@ def test_wheel_ships_ontology_shapes_and_demo(tmp_path: Path) -> None:
         assert f"aimsgraph/ontology/{name}" in names
     assert "aimsgraph/py.typed" in names
     assert any(n.startswith("aimsgraph/shapes/") and n.endswith(".ttl") for n in names)
-    assert "aimsgraph/demo_org/org/evidence.yaml" in names
-    assert any(n.startswith("aimsgraph/demo_org/documents/") and n.endswith(".pdf") for n in names)
+    demo = ROOT / "examples" / "demo-org"
+    for folder in ("org", "documents"):  # every file of the demo's data folders, whatever its suffix
+        files = [p.name for p in (demo / folder).iterdir() if p.is_file()]
+        assert files and all(f"aimsgraph/demo_org/{folder}/{name}" in names for name in files), folder
     assert not any("/tools/" in n for n in names)
 
 
