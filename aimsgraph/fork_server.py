@@ -42,8 +42,10 @@ _helper: tuple[subprocess.Popen[bytes], socket.socket] | None = None
 def _running(preload: list[str]) -> socket.socket:
     """The control socket of a live helper, started now if there is none (call with _lock held)."""
     global _helper
-    if _helper is not None and _helper[0].poll() is None:
-        return _helper[1]
+    if _helper is not None:
+        if _helper[0].poll() is None:
+            return _helper[1]
+        _helper[1].close()  # it has ended: its control socket goes with it
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     settings = json.dumps({"sys_path": sys.path, "preload": preload})
     command = [sys.executable, "-m", "aimsgraph.fork_server", str(theirs.fileno()), settings]
