@@ -46,6 +46,7 @@ class Context:
 
 
 pass_context = click.make_pass_decorator(Context)
+WORKSPACE_FOLDER = click.Path(file_okay=False, path_type=Path)  # -w, before or after the command name
 
 
 @click.group(cls=AimsGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -53,7 +54,7 @@ pass_context = click.make_pass_decorator(Context)
     "-w",
     "--workspace",
     "workspace_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=WORKSPACE_FOLDER,
     help="Workspace folder (default: the nearest folder upward holding aimsgraph.toml).",
 )
 @click.version_option(__version__, prog_name="aimsgraph")
@@ -88,7 +89,7 @@ def _register() -> None:
                 command.params.append(
                     click.Option(
                         ["-w", "--workspace"],
-                        type=click.Path(file_okay=False, path_type=Path),
+                        type=WORKSPACE_FOLDER,
                         expose_value=False,
                         callback=_workspace_after_command,
                         help="Workspace folder (also accepted before the command).",
