@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aimsgraph.catalog import catalog_fingerprint, catalog_graph
 from aimsgraph.errors import InputError, WorkspaceError
 from aimsgraph.facts import build_org_graph, org_files, org_fingerprint
-from aimsgraph.namespaces import GraphName
-from aimsgraph.store import Store
+from aimsgraph.store.backend import Store
+from aimsgraph.vocabulary.catalog import catalog_fingerprint, catalog_graph
+from aimsgraph.vocabulary.namespaces import GraphName
 
 CONFIG_NAME = "aimsgraph.toml"
 STATE_DIR = ".aimsgraph"

@@ -10,8 +10,8 @@ from typing import Any
 
 from rdflib import URIRef
 
-from aimsgraph.namespaces import local_id
-from aimsgraph.store import Store
+from aimsgraph.store.backend import Store
+from aimsgraph.vocabulary.namespaces import local_id
 
 SYSTEMS = """
 SELECT ?id ?name ?stage ?owner ?ia ?iaIssued ?supplier WHERE {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from aimsgraph.app import state, views
 
-from aimsgraph.validation import validate_workspace
+from aimsgraph.rules.validation import validate_workspace
 
 st.set_page_config(page_title="aimsgraph explorer", page_icon=":material/hub:", layout="wide")
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from aimsgraph.catalog import Requirement
-    from aimsgraph.coverage import CoverageMatrix
-    from aimsgraph.findings import ValidationReport
+    from aimsgraph.coverage.matrix import CoverageMatrix
+    from aimsgraph.rules.findings import ValidationReport
+    from aimsgraph.vocabulary.catalog import Requirement
 
 STATUSES = ("covered", "design-only", "stale", "missing")  # the order the bars stack in
 

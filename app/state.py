@@ -15,19 +15,19 @@ from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 from aimsgraph.app import facts
+from aimsgraph.app.launch import WORKSPACE_ENV, workspace_argument
 from aimsgraph.app.overview_data import OverviewFigures, overview_figures
 
-from aimsgraph.catalog import Requirement, load_requirements
-from aimsgraph.coverage import CoverageMatrix, coverage_matrix
+from aimsgraph.coverage.matrix import CoverageMatrix, coverage_matrix
 from aimsgraph.errors import AimsError
-from aimsgraph.explorer import WORKSPACE_ENV
-from aimsgraph.findings import ValidationReport
-from aimsgraph.validation import validate_workspace
+from aimsgraph.rules.findings import ValidationReport
+from aimsgraph.rules.validation import validate_workspace
+from aimsgraph.vocabulary.catalog import Requirement, load_requirements
 from aimsgraph.workspace import Workspace
 
 if TYPE_CHECKING:
-    from aimsgraph.analytics import BrokenChain, Impact, SinglePoint, UnusedDocument
-    from aimsgraph.suggestions import SuggestionView
+    from aimsgraph.analysis.impact import BrokenChain, Impact, SinglePoint, UnusedDocument
+    from aimsgraph.suggest.suggestions import SuggestionView
 
 # session_state keys
 GRAPH_FOCUS = "graph_focus"  # the expanded nodes, oldest first
@@ -41,9 +41,9 @@ FLASH = "flash"
 
 def workspace_dir() -> Path | None:
     """The folder given after `--` as `--workspace DIR`, else $AIMSGRAPH_WORKSPACE."""
-    args = sys.argv[1:]
-    if "--workspace" in args and args.index("--workspace") + 1 < len(args):
-        return Path(args[args.index("--workspace") + 1])
+    given = workspace_argument(sys.argv[1:])
+    if given is not None:
+        return given
     value = os.environ.get(WORKSPACE_ENV)
     return Path(value) if value else None
 
@@ -149,12 +149,12 @@ def _figures(root: str, generation: int) -> tuple[CoverageMatrix, ValidationRepo
 
 
 def coverage(root: str) -> CoverageMatrix:
-    """The coverage matrix (aimsgraph.coverage)."""
+    """The coverage matrix (aimsgraph.coverage.matrix)."""
     return _figures(root, generation(root))[0]
 
 
 def report(root: str) -> ValidationReport:
-    """The validation report (aimsgraph.validation)."""
+    """The validation report (aimsgraph.rules.validation)."""
     return _figures(root, generation(root))[1]
 
 
@@ -170,7 +170,9 @@ def overview(root: str) -> OverviewFigures:
 
 @st.cache_data(show_spinner=False)
 def suggestions(root: str) -> list[SuggestionView]:
-    from aimsgraph.suggestions import pending_suggestions  # 0.4 s of imports (BM25, ranking): not for every page
+    from aimsgraph.suggest.suggestions import (
+        pending_suggestions,  # 0.4 s of imports (BM25, ranking): not for every page
+    )
 
     return pending_suggestions(_open(root).store)
 
@@ -210,11 +212,11 @@ def show_flash() -> None:
         {"warning": st.warning, "error": st.error}.get(level or "", st.success)(message)
 
 
-# ---------------------------------------------------------------- analytics (aimsgraph.analytics)
+# ---------------------------------------------------------------- analytics (aimsgraph.analysis.impact)
 @st.cache_data(show_spinner=False)
 def weak_spots(root: str) -> tuple[list[SinglePoint], list[BrokenChain]]:
     """Single points of failure and broken risk chains."""
-    from aimsgraph.analytics import broken_risk_chains, single_points_of_failure  # networkx: imported on use
+    from aimsgraph.analysis.impact import broken_risk_chains, single_points_of_failure  # networkx: imported on use
 
     matrix = coverage(root)
     return single_points_of_failure(matrix), broken_risk_chains(_open(root).store, matrix)
@@ -222,14 +224,14 @@ def weak_spots(root: str) -> tuple[list[SinglePoint], list[BrokenChain]]:
 
 @st.cache_data(show_spinner=False)
 def unused_documents(root: str) -> list[UnusedDocument]:
-    from aimsgraph.analytics import unused_documents as unused
+    from aimsgraph.analysis.impact import unused_documents as unused
 
     return unused(_open(root).store)
 
 
 @st.cache_data(show_spinner="Working out what depends on it…", max_entries=50)
 def document_impact(root: str, evidence: str) -> Impact:
-    from aimsgraph.analytics import document_impact as impact
+    from aimsgraph.analysis.impact import document_impact as impact
 
     return impact(_open(root).store, evidence)
 
@@ -238,7 +240,7 @@ def document_impact(root: str, evidence: str) -> Impact:
 def warm(folder: Path) -> None:
     """Open the workspace and compute what the Overview shows, so the first visit finds it in the caches.
 
-    Called by aimsgraph.app.serve in a thread beside the starting server (no page, so no st.* output here).
+    Called by aimsgraph.app.launch in a thread beside the starting server (no page, so no st.* output here).
     """
     root = str(folder.resolve())
     _open(root)
@@ -253,5 +255,5 @@ def warm(folder: Path) -> None:
 
 def _warm_libraries() -> None:
     """Import what the Overview imports (its charts are SVG drawn here: no chart library to load)."""
-    for module in ("aimsgraph.suggestions", "aimsgraph.analytics", "aimsgraph.app.charts", "pandas"):
+    for module in ("aimsgraph.suggest.suggestions", "aimsgraph.analysis.impact", "aimsgraph.app.charts", "pandas"):
         importlib.import_module(module)

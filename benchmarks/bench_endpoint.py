@@ -25,7 +25,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from aimsgraph.sparql import load_query, run_query
+from aimsgraph.query.sparql import load_query, run_query
 from aimsgraph.workspace import Workspace
 from benchmarks.synthetic import synthetic_workspace
 

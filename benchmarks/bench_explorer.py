@@ -23,11 +23,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from aimsgraph.app.serve import WARM_UP_ENV
+from aimsgraph.app.launch import WARM_UP_ENV, Explorer, free_port, start_explorer
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from aimsgraph.demo import prepare_demo
-from aimsgraph.explorer import CHROMIUM_FLAGS, Explorer, free_port, start_explorer
+from aimsgraph.cli.demo import prepare_demo
+from benchmarks.browser import CHROMIUM, CHROMIUM_FLAGS
 from benchmarks.synthetic import synthetic_workspace
 
 SHOTS = Path("test-artifacts/screenshots")
@@ -74,7 +74,7 @@ def measure(workspace: Path, runs: int, warm_up: bool, shot: Path | None = None)
     """Medians over `runs` fresh servers, with the server's warm-up on or off."""
     os.environ[WARM_UP_ENV] = "1" if warm_up else "0"  # the child server inherits it
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=list(CHROMIUM_FLAGS))
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_FLAGS))
         found = [one_run(browser, workspace, shot) for _ in range(runs)]
         browser.close()
     return {name: statistics.median(f[name] for f in found) for name in FIGURES}
@@ -86,7 +86,7 @@ def bare_streamlit(folder: Path, runs: int) -> float:
     script.write_text('import streamlit as st\n\nst.title("Bare page")\nst.write("Nothing else.")\n', "utf-8")
     found = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=list(CHROMIUM_FLAGS))
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_FLAGS))
         for _ in range(runs):
             port = free_port()
             command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port)]

@@ -16,10 +16,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from aimsgraph.embedding import Encoder, load_encoder
-from aimsgraph.extraction import extract
-from aimsgraph.ingest import ingest_documents
-from aimsgraph.suggestions import make_ranker, suggest_for_workspace
+from aimsgraph.documents.extraction import extract
+from aimsgraph.documents.ingest import ingest_documents
+from aimsgraph.suggest.embedding import Encoder, load_encoder
+from aimsgraph.suggest.suggestions import make_ranker, suggest_for_workspace
 from aimsgraph.workspace import Workspace
 
 TOPICS = [

@@ -25,15 +25,15 @@ from typing import Any
 
 from rdflib import Dataset
 
-from aimsgraph.catalog import catalog_graph
-from aimsgraph.coverage import coverage_matrix
-from aimsgraph.coverage_view import VIEW_GRAPH, coverage_view
-from aimsgraph.exports import AuditPack, matrix_header, matrix_rows, register_rows, soa_rows
-from aimsgraph.fastquery import clear_caches
-from aimsgraph.namespaces import GraphName
-from aimsgraph.sparql import bind_parameters, load_query, run_query
-from aimsgraph.store import Store
-from aimsgraph.xlsx_export import STATUS_COLOURS, coverage_workbook
+from aimsgraph.coverage.matrix import coverage_matrix
+from aimsgraph.coverage.view import VIEW_GRAPH, coverage_view
+from aimsgraph.export.audit import AuditPack, matrix_header, matrix_rows, register_rows, soa_rows
+from aimsgraph.export.xlsx import STATUS_COLOURS, coverage_workbook
+from aimsgraph.query.sparql import bind_parameters, load_query, run_query
+from aimsgraph.store.backend import Store
+from aimsgraph.store.fastquery import clear_caches
+from aimsgraph.vocabulary.catalog import catalog_graph
+from aimsgraph.vocabulary.namespaces import GraphName
 from benchmarks.synthetic import synthetic_store, write_synthetic
 
 QUERIES = [

@@ -20,11 +20,11 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from aimsgraph.fastquery import clear_caches, rows
-from aimsgraph.findings import Finding
-from aimsgraph.namespaces import AIMS, ISO, GraphName
-from aimsgraph.store import Store
-from aimsgraph.validation import data_graph, facts_graph, file_facts, our_shapes, validate_store
+from aimsgraph.rules.findings import Finding
+from aimsgraph.rules.validation import data_graph, facts_graph, file_facts, our_shapes, validate_store
+from aimsgraph.store.backend import Store
+from aimsgraph.store.fastquery import clear_caches, rows
+from aimsgraph.vocabulary.namespaces import AIMS, ISO, GraphName
 from benchmarks.synthetic import synthetic_store
 
 AS_OF = date(2026, 11, 23)

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import yaml
 
-from aimsgraph.demo import demo_source
-from aimsgraph.embedding import EmbeddingCache, load_encoder
-from aimsgraph.extraction import extract
-from aimsgraph.ranking import Example, Ranker, Weights, unit_mean
+from aimsgraph.cli.demo import demo_source
+from aimsgraph.documents.extraction import extract
+from aimsgraph.suggest.embedding import EmbeddingCache, load_encoder
+from aimsgraph.suggest.ranking import Example, Ranker, Weights, unit_mean
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 METHODS = {"ours": Weights(), "BM25 alone": Weights(dense=0.0), "embeddings alone": Weights(dense=1.0)}

@@ -15,9 +15,9 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
-from aimsgraph.catalog import catalog_graph, control_ids, leaf_clause_ids
-from aimsgraph.namespaces import AIMS, ISO, ROLE, GraphName
-from aimsgraph.store import Store
+from aimsgraph.store.backend import Store
+from aimsgraph.vocabulary.catalog import catalog_graph, control_ids, leaf_clause_ids
+from aimsgraph.vocabulary.namespaces import AIMS, ISO, ROLE, GraphName
 
 A = str(AIMS._NS)
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"

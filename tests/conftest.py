@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from aimsgraph import fork_server
 from aimsgraph.cli import main
+from aimsgraph.query import fork_server
 from aimsgraph.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,8 +76,8 @@ def pending_rows(workspace_dir: Path, *args: str) -> list[dict[str, Any]]:
 @pytest.fixture(scope="session")
 def _suggested_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A demo copy with its documents ingested and suggestions made (BM25 only, for speed), built once."""
-    from aimsgraph.ingest import ingest_documents
-    from aimsgraph.suggestions import suggest_for_workspace
+    from aimsgraph.documents.ingest import ingest_documents
+    from aimsgraph.suggest.suggestions import suggest_for_workspace
 
     folder = copy_workspace(DEMO, tmp_path_factory.mktemp("suggested") / "demo")
     with (folder / "aimsgraph.toml").open("a", encoding="utf-8") as config:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from aimsgraph import analytics
-from aimsgraph.coverage import coverage_matrix
+from aimsgraph.analysis import impact as analytics
+from aimsgraph.coverage.matrix import coverage_matrix
 from aimsgraph.errors import InputError
 from aimsgraph.workspace import Workspace
 from tests.conftest import run_cli

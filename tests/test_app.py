@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aimsgraph.app.launch import WORKSPACE_ENV
 
-from aimsgraph.explorer import WORKSPACE_ENV
-from aimsgraph.resources import app_entry
+from aimsgraph.vocabulary.resources import app_entry
 from aimsgraph.workspace import Workspace
 
 st_testing = pytest.importorskip("streamlit.testing.v1")
@@ -49,8 +49,8 @@ def test_sparql_update_is_refused(app: st_testing.AppTest) -> None:
 
 def missing_with_suggestion(folder: Path) -> str:
     """A requirement the demo does not cover yet and that has a pending suggestion."""
-    from aimsgraph.coverage import coverage_matrix
-    from aimsgraph.suggestions import pending_suggestions
+    from aimsgraph.coverage.matrix import coverage_matrix
+    from aimsgraph.suggest.suggestions import pending_suggestions
     from aimsgraph.workspace import Workspace
 
     workspace = Workspace.open(folder)
@@ -108,7 +108,8 @@ def test_uploads_stay_inside_documents_and_refuse_bad_files(tmp_path: Path) -> N
 
 
 def test_app_command_line(tmp_path: Path) -> None:
-    from aimsgraph.explorer import explorer_command
+    from aimsgraph.app.launch import explorer_command
+
     from tests.conftest import run_cli
 
     command = explorer_command(tmp_path, 8599)
@@ -155,8 +156,8 @@ def test_expanding_keeps_only_the_last_nodes() -> None:
 def synced_figures(folder: Path) -> tuple[Any, Any]:
     """The coverage matrix and validation report of a workspace with its YAML loaded, as the app computes them on
     opening it (store closed after)."""
-    from aimsgraph.coverage import coverage_matrix
-    from aimsgraph.validation import validate_workspace
+    from aimsgraph.coverage.matrix import coverage_matrix
+    from aimsgraph.rules.validation import validate_workspace
 
     workspace = Workspace.open(folder)
     try:
@@ -221,7 +222,7 @@ def test_a_treatment_is_labelled_as_its_risks_treatment(demo: Workspace) -> None
 
 @pytest.mark.slow
 def test_the_server_says_when_the_first_page_is_prepared(demo_dir: Path) -> None:
-    from aimsgraph.explorer import start_explorer
+    from aimsgraph.app.launch import start_explorer
 
     explorer = start_explorer(demo_dir, quiet=True)
     try:

@@ -9,13 +9,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from aimsgraph.app.launch import Explorer, start_explorer
 
-from aimsgraph.catalog import requirements_by_id
-from aimsgraph.explorer import CHROMIUM_FLAGS, Explorer, start_explorer
+from aimsgraph.vocabulary.catalog import requirements_by_id
+from benchmarks.browser import CHROMIUM as DEFAULT_CHROMIUM
+from benchmarks.browser import CHROMIUM_FLAGS
 
 pytestmark = pytest.mark.browser
 sync_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = os.environ.get("AIMSGRAPH_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = os.environ.get("AIMSGRAPH_CHROMIUM", DEFAULT_CHROMIUM)
 SHOTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "screenshots"
 PAGES = ["", "requirements", "systems", "gaps", "suggestions", "documents", "graph", "sparql", "exports"]
 

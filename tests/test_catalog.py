@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import json
 
-from aimsgraph.catalog import leaf_clause_ids, load_requirements, resolve_role
-from aimsgraph.namespaces import ROLE
+from aimsgraph.vocabulary.catalog import leaf_clause_ids, load_requirements, resolve_role
+from aimsgraph.vocabulary.namespaces import ROLE
 from tests.conftest import run_cli, shared_data
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from aimsgraph.coverage import coverage_matrix
+from aimsgraph.coverage.matrix import coverage_matrix
 from aimsgraph.workspace import Workspace
 
 

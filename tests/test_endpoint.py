@@ -16,7 +16,7 @@ from rdflib import Graph
 from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, QueryBadFormed, SPARQLWrapperException
 
-from aimsgraph.endpoint import EndpointSettings, SparqlServer, make_server
+from aimsgraph.query.endpoint import EndpointSettings, SparqlServer, make_server
 from aimsgraph.workspace import Workspace
 from tests.conftest import running_queries
 

@@ -139,7 +139,7 @@ def test_exports_get_normal_permissions(demo_dir: Path, tmp_path: Path, umask: i
 
 
 def test_xlsx_writer_round_trips_awkward_text(tmp_path: Path) -> None:
-    from aimsgraph.xlsx_writer import Sheet, column_letter, workbook_bytes
+    from aimsgraph.export.xlsx_writer import Sheet, column_letter, workbook_bytes
 
     assert [column_letter(i) for i in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]
     values = ["a & b <c>", "  padded ", "bell\x07gone", "", "ünïcode ✓"]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfWriter
 
-from aimsgraph.extraction import ExtractionError, extract, split_passages
+from aimsgraph.documents.extraction import ExtractionError, extract, split_passages
 from tests.conftest import DEMO
 
 DOCS = DEMO / "documents"
@@ -39,7 +39,7 @@ def test_markdown_heading_path_and_offsets(tmp_path: Path) -> None:
 
 
 def test_long_blocks_are_split_at_sentences() -> None:
-    from aimsgraph.extraction import Block
+    from aimsgraph.documents.extraction import Block
 
     text = " ".join(f"Sentence number {i} says something about logs." for i in range(80))
     passages = split_passages([Block(text, None, ("H",))])
@@ -53,7 +53,7 @@ def test_markdown_passages_are_plain_text(tmp_path: Path) -> None:
 
 
 def test_a_short_tail_joins_the_passage_before_it() -> None:
-    from aimsgraph.extraction import MIN_WORDS, TARGET_WORDS, Block
+    from aimsgraph.documents.extraction import MIN_WORDS, TARGET_WORDS, Block
 
     body = Block(" ".join(["word"] * (TARGET_WORDS - 2)) + ".", 1, ("H",))
     tail = Block("Due diligence and contract schedule.", 1, ("H",))
@@ -64,7 +64,7 @@ def test_a_short_tail_joins_the_passage_before_it() -> None:
 
 
 def test_a_wrapped_pdf_line_is_not_a_heading() -> None:
-    from aimsgraph.extraction import _pdf_blocks
+    from aimsgraph.documents.extraction import _pdf_blocks
 
     text = "Scope\nMembers expect clear requirements and fair contract\nterms from every supplier we use.\n"
     blocks = _pdf_blocks(text, 1)

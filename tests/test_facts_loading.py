@@ -8,7 +8,7 @@ import pytest
 from rdflib import Literal
 from rdflib.compare import to_isomorphic
 
-from aimsgraph.namespaces import AIMS, ISO, ROLE, GraphName, org_iri
+from aimsgraph.vocabulary.namespaces import AIMS, ISO, ROLE, GraphName, org_iri
 from aimsgraph.workspace import Workspace
 from tests.conftest import run_cli
 

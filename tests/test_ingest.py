@@ -6,7 +6,7 @@ import shutil
 import time
 from pathlib import Path
 
-from aimsgraph.namespaces import GraphName
+from aimsgraph.vocabulary.namespaces import GraphName
 from aimsgraph.workspace import Workspace
 from tests.conftest import run_cli, set_model
 from tests.test_extraction import _bad_files

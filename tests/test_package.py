@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from aimsgraph.resources import ONTOLOGY_FILES, ontology_file
+from aimsgraph.vocabulary.resources import ONTOLOGY_FILES, ontology_file
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aimsgraph.coverage import coverage_matrix
+from aimsgraph.coverage.matrix import coverage_matrix
 from aimsgraph.workspace import Workspace
 from tests.conftest import pending_rows, run_cli, set_model
 

@@ -20,11 +20,11 @@ from conftest import ROOT
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from aimsgraph.catalog import catalog_graph
-from aimsgraph.findings import rule_shapes
-from aimsgraph.namespaces import AIMS, ISO, GraphName
-from aimsgraph.store import Store
-from aimsgraph.validation import our_shapes, validate_store
+from aimsgraph.rules.findings import rule_shapes
+from aimsgraph.rules.validation import our_shapes, validate_store
+from aimsgraph.store.backend import Store
+from aimsgraph.vocabulary.catalog import catalog_graph
+from aimsgraph.vocabulary.namespaces import AIMS, ISO, GraphName
 
 CASES_DIR = Path(__file__).resolve().parent / "shape_cases"
 REQUIREMENT_TYPES = (AIMS.Clause, AIMS.ControlObjective, AIMS.Control)

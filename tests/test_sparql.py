@@ -16,14 +16,14 @@ import pytest
 from rdflib import Literal
 from rdflib.compare import isomorphic
 
-from aimsgraph import fork_server
-from aimsgraph.coverage import coverage_matrix
+from aimsgraph.coverage.matrix import coverage_matrix
 from aimsgraph.errors import InputError
-from aimsgraph.query_process import run_in_child, start_fork_server
-from aimsgraph.review import accept_suggestions
-from aimsgraph.sparql import QueryOutcome, bind_parameters, check_read_only, load_query, run_query, saved_queries
-from aimsgraph.store import Store
-from aimsgraph.suggestions import pending_suggestions
+from aimsgraph.query import fork_server
+from aimsgraph.query.isolation import run_in_child, start_fork_server
+from aimsgraph.query.sparql import QueryOutcome, bind_parameters, check_read_only, load_query, run_query, saved_queries
+from aimsgraph.store.backend import Store
+from aimsgraph.suggest.review import accept_suggestions
+from aimsgraph.suggest.suggestions import pending_suggestions
 from aimsgraph.workspace import Workspace
 from tests.conftest import run_cli, running_queries
 

@@ -32,7 +32,9 @@ def test_stateless_json_contract(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 def test_stateless_relative_path_is_reported_as_given(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "p.md").write_text("# AI policy\n\nTop management sets the AI policy and its objectives.\n")
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr("aimsgraph.embedding._noticed", set())  # notices print once per process, as a CLI run is
+    monkeypatch.setattr(
+        "aimsgraph.suggest.embedding._noticed", set()
+    )  # notices print once per process, as a CLI run is
     result = run_cli("suggest", "p.md", "--top-k", "2", "--format", "json", "--model", "none")
     rows = json.loads(result.stdout)
     assert [r["document"] for r in rows] == ["p.md", "p.md"]
@@ -62,9 +64,9 @@ def test_unknown_model_falls_back_to_bm25(tmp_path: Path, monkeypatch: pytest.Mo
 
 @pytest.mark.slow
 def test_demo_opens_with_a_review_queue_made_once(tmp_path: Path) -> None:
-    from aimsgraph.demo import prepare_demo
-    from aimsgraph.review import accept_suggestions
-    from aimsgraph.suggestions import by_document, pending_suggestions
+    from aimsgraph.cli.demo import prepare_demo
+    from aimsgraph.suggest.review import accept_suggestions
+    from aimsgraph.suggest.suggestions import by_document, pending_suggestions
 
     workspace = prepare_demo(tmp_path / "demo")
     try:
@@ -133,10 +135,10 @@ def test_a_new_version_starts_from_last_times_decisions(mini_dir: Path, monkeypa
     workspace.close()
     assert [int(n) for (n,) in runs] == [4, 6]  # the register's 4 links by hand, then the two decisions as well
 
+    from aimsgraph.app.launch import WORKSPACE_ENV
     from streamlit.testing.v1 import AppTest
 
-    from aimsgraph.explorer import WORKSPACE_ENV
-    from aimsgraph.resources import app_entry
+    from aimsgraph.vocabulary.resources import app_entry
 
     monkeypatch.setenv(WORKSPACE_ENV, str(mini_dir))
     app = AppTest.from_file(str(app_entry()), default_timeout=60).run()
@@ -147,8 +149,8 @@ def test_a_new_version_starts_from_last_times_decisions(mini_dir: Path, monkeypa
 
 
 def test_learning_counts_only_near_copies_of_what_was_decided() -> None:
-    from aimsgraph.ranking import Example, unit_mean
-    from aimsgraph.suggestions import make_ranker
+    from aimsgraph.suggest.ranking import Example, unit_mean
+    from aimsgraph.suggest.suggestions import make_ranker
 
     ranker = make_ranker()
     text = ["Every model release is approved by the release board after the validation report is signed."]

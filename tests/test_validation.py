@@ -12,7 +12,7 @@ from rdflib import Graph, URIRef
 from rdflib import Literal as RDFLiteral
 from rdflib.namespace import RDFS
 
-from aimsgraph.validation import ParsedOnce, validate_workspace
+from aimsgraph.rules.validation import ParsedOnce, validate_workspace
 from aimsgraph.workspace import Workspace
 
 

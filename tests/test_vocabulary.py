@@ -7,21 +7,21 @@ from pathlib import Path
 from pyshacl import validate
 from rdflib import Graph
 
-from aimsgraph.resources import ontology_file
-from aimsgraph.vocabulary import render_namespace_module
+from aimsgraph.vocabulary.generate import render_namespace_module
+from aimsgraph.vocabulary.resources import ontology_file
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_generated_namespace_module_is_in_sync() -> None:
-    committed = (ROOT / "aimsgraph" / "_aims.py").read_text(encoding="utf-8")
-    assert committed == render_namespace_module(), "run: python -m aimsgraph.vocabulary > aimsgraph/_aims.py"
+    committed = (ROOT / "aimsgraph" / "vocabulary" / "_aims.py").read_text(encoding="utf-8")
+    assert committed == render_namespace_module(), "run: python -m aimsgraph.vocabulary > aimsgraph/vocabulary/_aims.py"
 
 
 def test_closed_namespace_rejects_typos() -> None:
     import pytest
 
-    from aimsgraph.namespaces import AIMS
+    from aimsgraph.vocabulary.namespaces import AIMS
 
     assert str(AIMS.EvidenceLink).endswith("#EvidenceLink")
     with pytest.raises(AttributeError):

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from aimsgraph.demo import prepare_demo
+from aimsgraph.cli.demo import prepare_demo
 from aimsgraph.errors import WorkspaceError
-from aimsgraph.namespaces import GraphName
+from aimsgraph.vocabulary.namespaces import GraphName
 from aimsgraph.workspace import Workspace
 from tests.conftest import run_cli
 

@@ -12,15 +12,15 @@ import click
 from aimsgraph.cli import Context, pass_context
 from aimsgraph.cli.output import output_options, render_rows, write_output
 from aimsgraph.errors import InputError
-from aimsgraph.sparql import SavedQuery, bind_parameters, load_query, parse_parameters, run_query, saved_queries
-from aimsgraph.sparql_results import display_rows, dumps_json, graph_text, results_delimited
+from aimsgraph.query.results import display_rows, dumps_json, graph_text, results_delimited
+from aimsgraph.query.sparql import SavedQuery, bind_parameters, load_query, parse_parameters, run_query, saved_queries
 
 if TYPE_CHECKING:
-    from aimsgraph.exports import AuditPack
+    from aimsgraph.export.audit import AuditPack
 
 
 def _render(outcome_fmt: str, outcome: object) -> str:
-    from aimsgraph.sparql import QueryOutcome
+    from aimsgraph.query.sparql import QueryOutcome
 
     assert isinstance(outcome, QueryOutcome)
     if outcome.form in ("CONSTRUCT", "DESCRIBE"):
@@ -124,7 +124,7 @@ def export(
 
     Files are written whole or not at all (a temporary file, then a rename).
     """
-    from aimsgraph.exports import audit_pack, graph_export
+    from aimsgraph.export.audit import audit_pack, graph_export
 
     chosen = _export_format(kind, fmt, output)
     workspace = ctx.workspace()
@@ -135,9 +135,9 @@ def export(
 
 
 def _audit_file(kind: str, fmt: str, pack: AuditPack, name: str) -> str | bytes:
-    from aimsgraph import exports
-    from aimsgraph.oscal_export import oscal_json
-    from aimsgraph.xlsx_export import coverage_workbook
+    from aimsgraph.export import audit as exports
+    from aimsgraph.export.oscal import oscal_json
+    from aimsgraph.export.xlsx import coverage_workbook
 
     if kind == "oscal":
         return oscal_json(pack, name)
@@ -175,8 +175,8 @@ def impact(
 
     With --document or --person: the coverage that would be lost (every scope), and what the person owns.
     """
-    from aimsgraph import analytics
-    from aimsgraph.coverage import coverage_matrix
+    from aimsgraph.analysis import impact as analytics
+    from aimsgraph.coverage.matrix import coverage_matrix
 
     store, day = ctx.workspace().store, as_of.date() if as_of else None
     rows: list[dict[str, object]] = []
@@ -210,7 +210,7 @@ def impact(
 @pass_context
 def serve(ctx: Context, host: str, port: int, verbose: bool) -> None:
     """Serve the workspace as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql."""
-    from aimsgraph.endpoint import EndpointSettings, make_server
+    from aimsgraph.query.endpoint import EndpointSettings, make_server
 
     workspace = ctx.workspace()
     settings = EndpointSettings(workspace.store, workspace.config.query_timeout, workspace.config.row_limit)

@@ -12,10 +12,10 @@ import click
 
 from aimsgraph.cli import EXIT_GAPS, Context, pass_context
 from aimsgraph.cli.output import output_options, render_rows, write_output
-from aimsgraph.extraction import ExtractionError
-from aimsgraph.ingest import ingest_documents
-from aimsgraph.review import decide, default_reviewer, select_suggestions
-from aimsgraph.suggestions import pending_suggestions, suggest_files, suggest_for_workspace
+from aimsgraph.documents.extraction import ExtractionError
+from aimsgraph.documents.ingest import ingest_documents
+from aimsgraph.suggest.review import decide, default_reviewer, select_suggestions
+from aimsgraph.suggest.suggestions import pending_suggestions, suggest_files, suggest_for_workspace
 
 SUGGESTION_COLUMNS = [
     "id",

@@ -2,39 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import sys
-import webbrowser
-from pathlib import Path
-
 import click
 
+from aimsgraph.app.launch import run_explorer
 from aimsgraph.cli import Context, pass_context
-from aimsgraph.explorer import start_explorer
-
-
-def run_explorer(workspace: Path, port: int | None, open_browser: bool) -> None:
-    """Start the explorer on `workspace`, print its URL, open a browser if asked, and serve until Ctrl-C."""
-    explorer = start_explorer(workspace, port, quiet=True)
-    # A plain SIGTERM (a service manager, `timeout`) must still stop the server child: make it an exit.
-    signal.signal(signal.SIGTERM, _exit_on_term)
-    try:
-        click.echo("Starting the explorer and computing coverage for its first page ...")
-        explorer.wait_ready()
-        click.echo(f"Explorer on {workspace.name}: {explorer.url}  (Ctrl-C to stop)")
-        # A browser only makes sense for a person at a terminal, not in CI or a pipe.
-        if open_browser and sys.stdin.isatty() and not os.environ.get("CI"):
-            webbrowser.open(explorer.url)
-        explorer.process.wait()
-    except KeyboardInterrupt:
-        click.echo("Stopping the explorer.")
-    finally:
-        explorer.stop()
-
-
-def _exit_on_term(signum: int, frame: object) -> None:
-    raise SystemExit(0)
 
 
 @click.command()

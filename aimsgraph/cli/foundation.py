@@ -7,11 +7,11 @@ from pathlib import Path
 
 import click
 
-from aimsgraph.catalog import load_requirements
 from aimsgraph.cli import Context, pass_context
+from aimsgraph.cli.demo import prepare_demo
 from aimsgraph.cli.output import output_options, render_rows, write_output
-from aimsgraph.demo import prepare_demo
-from aimsgraph.stats import store_stats
+from aimsgraph.query.stats import store_stats
+from aimsgraph.vocabulary.catalog import load_requirements
 from aimsgraph.workspace import Workspace
 
 
@@ -75,7 +75,7 @@ def stats(ctx: Context, fmt: str, output: Path | None) -> None:
 @click.option("--no-app", is_flag=True, help="Only prepare the workspace and show what it holds.")
 def demo(directory: Path, port: int | None, no_browser: bool, no_app: bool) -> None:
     """Copy the demo organisation to --dir (once), load it and open the explorer on it."""
-    from aimsgraph.cli.explorer import run_explorer
+    from aimsgraph.app.launch import run_explorer
 
     workspace = prepare_demo(directory)
     click.echo(f"Demo workspace ready in {workspace.root}")

@@ -12,13 +12,13 @@ import click
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from aimsgraph.catalog import requirements_by_id
 from aimsgraph.cli import EXIT_GAPS, EXIT_OK, Context, pass_context
 from aimsgraph.cli.output import json_report, output_options, write_output
 from aimsgraph.errors import InputError
-from aimsgraph.findings import JSON_FIELDS, SH, Finding, ValidationReport
-from aimsgraph.namespaces import AIMS
-from aimsgraph.validation import validate_workspace
+from aimsgraph.rules.findings import JSON_FIELDS, SH, Finding, ValidationReport
+from aimsgraph.rules.validation import validate_workspace
+from aimsgraph.vocabulary.catalog import requirements_by_id
+from aimsgraph.vocabulary.namespaces import AIMS
 
 
 def _as_of(value: str | None) -> date | None:

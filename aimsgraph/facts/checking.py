@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from aimsgraph.catalog import requirements_by_id, resolve_role
 from aimsgraph.errors import InputError
 from aimsgraph.facts.cells import Cell, Row
 from aimsgraph.facts.schema import (
@@ -19,6 +18,7 @@ from aimsgraph.facts.schema import (
     expectation,
     parse_duration,
 )
+from aimsgraph.vocabulary.catalog import requirements_by_id, resolve_role
 
 
 @dataclass(frozen=True)

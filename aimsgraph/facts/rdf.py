@@ -10,7 +10,7 @@ from rdflib.namespace import DCTERMS, PROV
 
 from aimsgraph.facts.checking import Record, RoleEntry
 from aimsgraph.facts.schema import DESIGN_KINDS, add_duration, parse_duration
-from aimsgraph.namespaces import AIMS, ROLE, org_iri, requirement_iri
+from aimsgraph.vocabulary.namespaces import AIMS, ROLE, org_iri, requirement_iri
 
 DEFAULT_RISK_THRESHOLD = 12
 STAGES = {

@@ -10,7 +10,7 @@ import streamlit as st
 from aimsgraph.app import state, views
 from aimsgraph.app.uploads import TYPES, save_upload
 
-from aimsgraph.ingest import ingest_documents
+from aimsgraph.documents.ingest import ingest_documents
 
 workspace = state.workspace()
 root = str(workspace.root)

@@ -9,10 +9,10 @@ from collections.abc import Callable
 import streamlit as st
 from aimsgraph.app import state, views
 
-from aimsgraph import exports as ex
 from aimsgraph.errors import AimsError
-from aimsgraph.oscal_export import oscal_json
-from aimsgraph.xlsx_export import coverage_workbook
+from aimsgraph.export import audit as ex
+from aimsgraph.export.oscal import oscal_json
+from aimsgraph.export.xlsx import coverage_workbook
 
 workspace = state.workspace()
 st.title("Exports")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from aimsgraph.app import network, state, views
 
-from aimsgraph.namespaces import org_iri, requirement_iri
+from aimsgraph.vocabulary.namespaces import org_iri, requirement_iri
 
 MAX_EDGES = 24  # per expanded node: never draw everything, so a large graph stays readable and fast
 

@@ -8,8 +8,8 @@ from aimsgraph.app import state, views
 from rdflib.term import Identifier
 
 from aimsgraph.errors import AimsError
-from aimsgraph.sparql import bind_parameters, run_query, saved_queries
-from aimsgraph.sparql_results import display_rows
+from aimsgraph.query.results import display_rows
+from aimsgraph.query.sparql import bind_parameters, run_query, saved_queries
 
 workspace = state.workspace()
 st.title("SPARQL")

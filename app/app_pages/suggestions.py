@@ -8,8 +8,8 @@ import re
 import streamlit as st
 from aimsgraph.app import state, views
 
-from aimsgraph.review import accept_suggestions, reject_suggestions
-from aimsgraph.suggestions import suggest_for_workspace
+from aimsgraph.suggest.review import accept_suggestions, reject_suggestions
+from aimsgraph.suggest.suggestions import suggest_for_workspace
 
 workspace = state.workspace()
 root = str(workspace.root)

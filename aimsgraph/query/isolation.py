@@ -1,0 +1,121 @@
+"""Run one query in a child process that the time limit really stops.
+
+Oxigraph cannot interrupt a running query, so a query past its time limit in a worker thread keeps a core busy
+until it ends. Long-lived processes (the endpoint, the explorer) run user queries here instead: a child process
+evaluates the query and sends the rows back; past the time limit the child is killed.
+
+The child comes from aimsgraph's fork server (a single-threaded helper: forking the threaded caller itself could
+hang the child on a lock another thread held), so it gets a copy of the store it can open on its own: a
+checkpoint of an on-disk store (hard links, made per query: a read-only handle on the live store fails when the
+writer compacts files under it), or the quads of an in-memory store such as the coverage view.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from aimsgraph.errors import AimsError, InputError, StoreError
+from aimsgraph.query import fork_server
+from aimsgraph.store.backend import Store
+
+# Evaluates the query on the store it is given and returns a QueryOutcome; sent to the child, so it must pickle
+# (a module-level function or a functools.partial of one, never a lambda).
+Collect = Callable[[Store], Any]
+
+
+# What the fork server imports once, so a child starts with it loaded. Only this: a library that starts threads
+# on import (OpenBLAS, through bm25s and scipy) would make the server multi-threaded.
+PRELOAD = ["aimsgraph.query.sparql"]
+
+
+def start_fork_server() -> None:
+    """Start the fork server now instead of at the first query (about a second), e.g. when a server starts."""
+    fork_server.start(PRELOAD)
+
+
+@dataclass(frozen=True)
+class _Copy:
+    """What a child needs to open the store on its own: a checkpoint folder, or an in-memory store's quads."""
+
+    label: str
+    checkpoint: str = ""
+    quads: bytes = b""
+
+    def open(self) -> Store:
+        if self.checkpoint:
+            return Store.on_disk(Path(self.checkpoint), read_only=True)
+        store = Store.in_memory()
+        inner = store.oxigraph
+        assert inner is not None  # an in-memory store is always Oxigraph
+        inner.load(self.quads, format=ox.RdfFormat.N_QUADS)
+        return store
+
+
+@contextmanager
+def _copy(store: Store) -> Iterator[_Copy]:
+    """A checkpoint of an on-disk store beside it (same file system: hard links, removed afterwards), else quads."""
+    inner = store.oxigraph
+    label = store.location or store.kind
+    if inner is None:
+        raise StoreError(f"{label}: a remote store cannot be queried in a child process")
+    if store.kind != "oxigraph" or not store.location:
+        yield _Copy(label, quads=inner.dump(format=ox.RdfFormat.N_QUADS) or b"")  # bytes when given no output
+        return
+    folder = Path(tempfile.mkdtemp(prefix=".query-", dir=Path(store.location).parent))
+    try:
+        inner.backup(str(folder / "store"))
+        yield _Copy(label, checkpoint=str(folder / "store"))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _answer(copy: _Copy, collect: Collect, pipe: Connection) -> None:
+    """In the child: evaluate and send ("ok", outcome), or ("input" | "store", one-line message)."""
+    try:
+        outcome = collect(copy.open())
+        if outcome.graph is not None:  # sent as N-Triples: rdflib graphs do not pickle
+            outcome.graph = outcome.graph.serialize(format="nt")
+        pipe.send(("ok", outcome))
+    except AimsError as exc:
+        pipe.send(("input" if isinstance(exc, InputError) else "store", str(exc)))
+    except Exception as exc:  # anything else becomes the one-line store error the caller raises
+        pipe.send(("store", f"{copy.label}: query failed: {str(exc).splitlines()[0]}"))
+
+
+def run_in_child(store: Store, collect: Collect, timeout: float) -> Any:
+    """`collect(store)` evaluated in a child process; InputError when it passes `timeout` (the child is killed)."""
+    with _copy(store) as copy:
+        pid, connection = fork_server.submit(partial(_answer, copy, collect), PRELOAD)
+        kind, payload = _wait(pid, connection, timeout)
+    if kind == "input":
+        raise InputError(payload)
+    if kind == "store":
+        raise StoreError(payload)
+    if isinstance(payload.graph, str):
+        payload.graph = Graph().parse(data=payload.graph, format="nt")
+    return payload
+
+
+def _wait(pid: int, connection: Connection, timeout: float) -> tuple[str, Any]:
+    """The child's message, or InputError at the time limit (the child is killed)."""
+    try:
+        if not connection.poll(timeout):  # the connection still open: the child is still working
+            fork_server.stop(pid)
+            raise InputError(f"query stopped after {timeout:g} s (time limit; raise it with --timeout)")
+        message: tuple[str, Any] = connection.recv()
+    except EOFError:
+        raise StoreError("the query process ended without an answer (out of memory?)") from None
+    finally:
+        connection.close()
+    return message

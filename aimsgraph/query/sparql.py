@@ -1,0 +1,294 @@
+"""User SPARQL, read-only by construction: saved queries, a guard, typed parameters, time and row limits."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import lru_cache, partial
+from pathlib import Path
+from typing import Any
+
+from pyparsing import ParseException
+from rdflib import Literal, URIRef
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.term import Identifier
+
+from aimsgraph.coverage.view import coverage_view, reads_view
+from aimsgraph.errors import InputError, StoreError
+from aimsgraph.query.isolation import run_in_child
+from aimsgraph.store.answers import QueryOutcome, evaluate
+from aimsgraph.store.backend import Store
+from aimsgraph.vocabulary.resources import query_files
+
+__all__ = [
+    "Parameter",
+    "QueryOutcome",
+    "QueryRefused",
+    "SavedQuery",
+    "bind_parameters",
+    "check_read_only",
+    "load_query",
+    "parse_parameters",
+    "run_query",
+    "saved_queries",
+    "typed_value",
+]
+FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# FROM / FROM NAMED may only name graphs of the store, never something a store could fetch.
+_REMOTE = re.compile(r"^(https?|ftp|file):", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A parameter a saved query declares with `# param: NAME KIND [DEFAULT]` (KIND: date, id, iri, string)."""
+
+    name: str
+    kind: str = "string"
+    default: str | None = None
+
+
+@dataclass(frozen=True)
+class SavedQuery:
+    """A query with its name, one-line description and declared parameters."""
+
+    name: str
+    text: str
+    description: str = ""
+    parameters: tuple[Parameter, ...] = ()
+    shipped: bool = False
+
+
+class QueryRefused(InputError):
+    """A query that parses but is not allowed: an update, SERVICE, or a remote FROM."""
+
+
+# ---------------------------------------------------------------- saved queries
+def _parse_header(name: str, text: str) -> SavedQuery:
+    description, params = "", []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        key, _, value = line.lstrip("# ").partition(":")
+        if key.strip() == "description":
+            description = value.strip()
+        elif key.strip() == "param":
+            parts = value.split()
+            params.append(
+                Parameter(parts[0], parts[1] if len(parts) > 1 else "string", parts[2] if len(parts) > 2 else None)
+            )
+    return SavedQuery(name, text, description, tuple(params))
+
+
+def saved_queries() -> list[SavedQuery]:
+    """Every query shipped in aimsgraph/queries, sorted by name."""
+    queries = [_parse_header(f.name.removesuffix(".rq"), f.read_text(encoding="utf-8")) for f in query_files()]
+    return [replace(q, shipped=True) for q in queries]
+
+
+def load_query(spec: str) -> SavedQuery:
+    """A saved query by name, or a .rq file by path."""
+    if spec.endswith(".rq") or "/" in spec:
+        path = Path(spec)
+        if not path.is_file():
+            raise InputError("no such query file", source=spec)
+        return _parse_header(path.stem, path.read_text(encoding="utf-8"))
+    for query in saved_queries():
+        if query.name == spec:
+            return query
+    names = ", ".join(q.name for q in saved_queries())
+    raise InputError(f"unknown saved query '{spec}'; saved queries: {names} (or pass a .rq file)")
+
+
+# ---------------------------------------------------------------- parameters
+def typed_value(value: str, kind: str = "auto") -> Identifier:
+    """A parameter value as an RDF term: `<iri>` is an IRI, YYYY-MM-DD an xsd:date, anything else a literal."""
+    if (value.startswith("<") and value.endswith(">")) or kind == "iri":
+        return URIRef(value.strip("<>"))
+    if kind == "date" or (kind == "auto" and _DATE.match(value)):
+        try:
+            return Literal(date.fromisoformat(value))
+        except ValueError:
+            raise InputError(f"'{value}' is not a date (expected YYYY-MM-DD)") from None
+    return Literal(value)
+
+
+def parse_parameters(pairs: list[str]) -> dict[str, str]:
+    """`name=value` strings (from -p) as a dict; a malformed pair is a one-line InputError."""
+    values: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not _NAME.match(name):
+            raise InputError(f"parameter '{pair}' must look like name=value", field="-p")
+        values[name] = value
+    return values
+
+
+def bind_parameters(query: SavedQuery, values: Mapping[str, str]) -> dict[str, Identifier]:
+    """Bindings for `query`: declared parameters typed by their kind and defaulted; others typed by look."""
+    declared = {p.name for p in query.parameters}
+    unknown = sorted(set(values) - declared)
+    if unknown and (query.shipped or declared):
+        known = ", ".join(sorted(declared)) or "none"
+        raise InputError(f"query '{query.name}' has no parameter {unknown[0]} (its parameters: {known})")
+    bindings = {name: typed_value(value) for name, value in values.items()}
+    for param in query.parameters:
+        raw = values.get(param.name, param.default)
+        if raw is None:
+            raise InputError(f"query '{query.name}' needs a value for {param.name}: add -p {param.name}=VALUE")
+        raw = date.today().isoformat() if raw == "today" else raw
+        bindings[param.name] = typed_value(raw, param.kind if param.kind != "string" else "auto")
+    return bindings
+
+
+# ---------------------------------------------------------------- the read-only guard
+def _walk(node: Any) -> Any:
+    yield node
+    if isinstance(node, dict):
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list | tuple) or type(node).__name__ == "ParseResults":
+        for value in node:
+            yield from _walk(value)
+
+
+def _is_update(text: str) -> bool:
+    try:
+        parseUpdate(text)
+    except Exception:  # anything that is not a valid update is simply not one
+        return False
+    return True
+
+
+def check_read_only(text: str) -> str:
+    """The query form (SELECT, ASK, CONSTRUCT, DESCRIBE) of `text`, or an InputError for anything else.
+
+    Refused: syntax errors (with line and column), updates and LOAD, SERVICE, and FROM / FROM NAMED naming a
+    remote IRI (all of them could change data or reach the network).
+    """
+    return _guard(text)[0]
+
+
+@lru_cache(maxsize=256)
+def _guard(text: str) -> tuple[str, tuple[str, ...]]:
+    """The query form and the IRIs its FROM / FROM NAMED clauses name, after the read-only checks.
+
+    Cached by text (a pure function of it): rdflib's parser takes 15-70 ms per saved query, often more than
+    the query itself; refusals raise and are never cached.
+    """
+    try:
+        parsed = parseQuery(text)
+    except ParseException as exc:
+        if _is_update(text):
+            raise QueryRefused(
+                "updates (INSERT, DELETE, LOAD, CLEAR, DROP ...) are not allowed: queries are read-only"
+            ) from None
+        raise InputError(f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}") from None
+    query = parsed[1]
+    for node in _walk(parsed):
+        if isinstance(node, CompValue) and node.name == "ServiceGraphPattern":
+            raise QueryRefused("SERVICE is not allowed: queries may not reach other endpoints")
+    iris = []
+    # CompValue.get has its own signature (no default argument), hence the explicit test.
+    for clause in query["datasetClause"] if "datasetClause" in query else []:  # noqa: SIM401
+        iri = clause["default"] if "default" in clause else clause["named"]
+        if iri is not None and _REMOTE.match(str(iri)):
+            raise QueryRefused(f"FROM <{iri}> is not allowed: only graphs of this store may be named")
+        iris.append(str(iri))
+    return FORMS[query.name], tuple(iris)
+
+
+def _view_day(bindings: Mapping[str, Identifier]) -> date:
+    """The as-of day of the coverage view a query reads: its ?as_of binding, else today."""
+    value = bindings.get("as_of")
+    day = value.toPython() if isinstance(value, Literal) else None
+    return day if isinstance(day, date) else date.today()
+
+
+# ---------------------------------------------------------------- running
+def _collect(store: Store, text: str, bindings: Mapping[str, Identifier], row_limit: int) -> QueryOutcome:
+    inner = store.oxigraph
+    try:
+        if inner is not None:  # straight on pyoxigraph: several times faster than rdflib's result rows
+            answer = evaluate(inner, text, bindings, row_limit)
+            return QueryOutcome(
+                answer.form, answer.variables, answer.rows, answer.boolean, answer.graph, answer.truncated
+            )
+        result = store.query(text, bindings)
+    except (RuntimeError, SyntaxError) as exc:  # Oxigraph's evaluation errors
+        message = str(exc).splitlines()[0]
+        if "SELECT projection" in message:
+            message += " (a parameter must be a variable the query SELECTs)"
+        raise InputError(f"query failed: {message}") from None
+    if result.type == "ASK":
+        return QueryOutcome("ASK", boolean=bool(result.askAnswer))
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        return QueryOutcome(result.type, graph=result.graph)
+    variables = [str(v) for v in result.vars or []]
+    rows: list[tuple[Identifier | None, ...]] = []
+    for row in result:  # a remote store's rows (rdflib terms already)
+        rows.append(tuple(row))  # type: ignore[arg-type]
+        if len(rows) > row_limit:
+            break
+    if len(rows) > row_limit:
+        return QueryOutcome("SELECT", variables, rows[:row_limit], truncated=True)
+    return QueryOutcome("SELECT", variables, rows)
+
+
+def run_query(
+    store: Store,
+    text: str,
+    bindings: Mapping[str, Identifier] | None = None,
+    *,
+    timeout: float = 30.0,
+    row_limit: int = 10000,
+    isolate: bool = False,
+) -> QueryOutcome:
+    """Check that `text` is read-only, then run it with `bindings` (initBindings) within the limits.
+
+    With `isolate` an embedded store is queried in a child process that the time limit kills (for long-lived
+    processes such as the endpoint); otherwise in a daemon thread, which a process that exits after the
+    answer (the CLI) stops with it. A query naming the coverage view reads the view instead of the store.
+    """
+    form, iris = _guard(text)
+    values = dict(bindings or {})
+    if isolate and store.kind != "sparql":
+        target = coverage_view(store, _view_day(values)) if reads_view(iris) else store
+        collect = partial(_collect, text=text, bindings=values, row_limit=row_limit)  # pickles, unlike a lambda
+        outcome: QueryOutcome = run_in_child(target, collect, timeout)
+    else:
+        outcome = _in_thread(store, text, values, row_limit, timeout, reads_view(iris))
+    outcome.form = form  # pyoxigraph answers DESCRIBE as triples, like CONSTRUCT
+    return outcome
+
+
+def _in_thread(
+    store: Store, text: str, bindings: dict[str, Identifier], row_limit: int, timeout: float, view: bool
+) -> QueryOutcome:
+    box: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            target = coverage_view(store, _view_day(bindings)) if view else store
+            box["outcome"] = _collect(target, text, bindings, row_limit)
+        except BaseException as exc:  # handed back to the caller's thread
+            box["error"] = exc
+
+    # A daemon thread: a runaway query cannot be killed, but it cannot keep the process alive either.
+    worker = threading.Thread(target=work, name="aimsgraph-query", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise InputError(f"query stopped after {timeout:g} s (time limit; raise it with --timeout)")
+    if "error" in box:
+        error = box["error"]
+        if isinstance(error, InputError | StoreError):
+            raise error
+        raise StoreError(f"{store.location or store.kind}: query failed: {str(error).splitlines()[0]}") from error
+    outcome: QueryOutcome = box["outcome"]
+    return outcome

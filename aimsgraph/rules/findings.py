@@ -1,0 +1,177 @@
+"""Typed validation findings: what is wrong, about which workspace id, which requirement and system, and the fix.
+
+Both engines (pyshacl and the fast set-wise one) produce hits (shape, focus node, value); `make_findings` turns
+hits into Findings the same way for both, so their outputs compare exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF
+
+from aimsgraph.store.backend import Store
+from aimsgraph.store.fastquery import cached, rows
+from aimsgraph.vocabulary.namespaces import AIMS, ISO, GraphName, local_id
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
+JSON_FIELDS = ("severity", "rule", "focus", "requirement", "system", "message", "fix")
+Hit = tuple[str, str, str | None]  # shape IRI, focus IRI, value IRI or None
+
+# The nodes findings are about, described in one query per batch (a VALUES block of their IRIs).
+FOCUS_QUERY = """
+SELECT ?focus ?id ?label ?title ?control ?system WHERE {
+  OPTIONAL { ?focus aims:id ?id }
+  OPTIONAL { ?focus rdfs:label ?label }
+  OPTIONAL { ?focus dcterms:title ?title }
+  OPTIONAL { ?focus a aims:ApplicabilityDecision ; aims:control ?control }
+  OPTIONAL { ?focus aims:system ?system }
+}
+"""
+DESCRIBED_GRAPHS = (GraphName.CATALOG, GraphName.ORG, GraphName.DOCUMENTS)  # findings are never about review data
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One gap: severity (violation|warning|info), rule id, the workspace id it is about, and what to do."""
+
+    severity: str
+    rule: str
+    focus: str
+    requirement: str | None
+    system: str | None
+    message: str
+    fix: str
+    shape: str
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON contract's fields."""
+        return {k: getattr(self, k) for k in JSON_FIELDS}  # not asdict: it deep-copies, 1 s at 18,000 findings
+
+
+@dataclass
+class ValidationReport:
+    """The findings of one validation run at one as-of date."""
+
+    as_of: date
+    findings: list[Finding]
+
+    @property
+    def conforms(self) -> bool:
+        """True when no finding is a violation."""
+        return not any(f.severity == "violation" for f in self.findings)
+
+    def to_json(self) -> dict[str, Any]:
+        """`{"conforms": bool, "findings": [...]}`, the JSON contract of `aimsgraph validate`."""
+        return {"conforms": self.conforms, "findings": [f.to_json() for f in self.findings]}
+
+    def counts(self) -> dict[str, int]:
+        """Number of findings per severity."""
+        return {s: sum(1 for f in self.findings if f.severity == s) for s in ("violation", "warning", "info")}
+
+
+@dataclass(frozen=True)
+class ShapeInfo:
+    """What a shape says about its findings: rule id, severity, message template, fix, the requirement it concerns."""
+
+    rule: str
+    severity: str
+    message: str
+    fix: str
+    requirement: str | None = None
+
+
+def _term(shape: str) -> URIRef | BNode:
+    return BNode(shape[2:]) if shape.startswith("_:") else URIRef(shape)
+
+
+def shape_info(shapes: Graph, shape: URIRef | BNode) -> ShapeInfo:
+    """Rule, severity, message and remediation of a shape (a property shape without them: its node shape's)."""
+    if shapes.value(shape, AIMS.rule) is None:
+        parent = shapes.value(None, SH.property, shape)
+        if parent is not None and shapes.value(parent, AIMS.rule) is not None:
+            shape = parent  # type: ignore[assignment]
+    rule = shapes.value(shape, AIMS.rule) or Literal(local_id(str(shape)).rsplit("#", 1)[-1].rsplit("/", 1)[-1])
+    severity = shapes.value(shape, SH.severity)
+    concerns = shapes.value(shape, AIMS.concerns)
+    return ShapeInfo(
+        rule=str(rule),
+        severity=SEVERITIES.get(severity, "violation") if isinstance(severity, URIRef) else "violation",
+        message=str(shapes.value(shape, SH.message) or ""),
+        fix=str(shapes.value(shape, AIMS.remediation) or ""),
+        requirement=local_id(str(concerns))
+        if isinstance(concerns, URIRef) and str(concerns).startswith(str(ISO))
+        else None,
+    )
+
+
+def rule_shapes(shapes: Graph) -> dict[str, URIRef]:
+    """Our rule id -> the shape carrying it (the one a finding reports as its source)."""
+    found: dict[str, URIRef] = {}
+    for shape, rule in shapes.subject_objects(AIMS.rule):
+        if isinstance(shape, URIRef) and (shapes.value(shape, SH.path) or (shape, RDF.type, SH.NodeShape) in shapes):
+            found.setdefault(str(rule), shape)
+    return found
+
+
+Description = dict[str, str | None]
+
+
+def describe_nodes(store: Store, nodes: set[str]) -> dict[str, Description]:
+    """Id, label, SoA control and system of each node (kept per store until the described graphs change)."""
+    known: dict[str, Description] = cached(store, "descriptions", DESCRIBED_GRAPHS, dict)
+    wanted = sorted(n for n in nodes if n not in known and not n.startswith("_:"))
+    for at in range(0, len(wanted), BATCH):
+        found: dict[str, tuple[str | None, ...]] = {}
+        iris = " ".join(f"<{n}>" for n in wanted[at : at + BATCH])
+        query = FOCUS_QUERY.replace("WHERE {", f"WHERE {{ VALUES ?focus {{ {iris} }}", 1)
+        for row in rows(store, query, graphs=DESCRIBED_GRAPHS):
+            found.setdefault(row[0] or "", row[1:])
+        for node in wanted[at : at + BATCH]:
+            known[node] = _description(node, found.get(node, (None,) * 5))
+    return {n: known.get(n) or _description(n, (None,) * 5) for n in nodes}
+
+
+def _description(node: str, row: tuple[str | None, ...]) -> Description:
+    ident, label, title, control, system = row
+    return {
+        "id": ident or local_id(node),
+        "label": label or title,
+        "control": local_id(control) if control else None,
+        "system": local_id(system) if system else None,
+    }
+
+
+def _labelled(description: dict[str, str | None]) -> str:
+    ident, label = description["id"] or "", description["label"]
+    return f"{ident} ({label})" if label and label != ident else ident
+
+
+def make_findings(
+    store: Store, shapes: Graph, hits: set[Hit], message_hint: dict[Hit, str] | None = None
+) -> list[Finding]:
+    """Findings for engine hits, sorted by severity, rule and focus; duplicates collapse."""
+    described = describe_nodes(store, {focus for _, focus, _ in hits})
+    infos: dict[str, ShapeInfo] = {}
+    out: set[Finding] = set()
+    for hit in hits:
+        shape, focus, value = hit
+        if shape not in infos:
+            infos[shape] = shape_info(shapes, _term(shape))
+        info, desc = infos[shape], described[focus]
+        requirement = local_id(focus) if focus.startswith(str(ISO)) else desc["control"]
+        if value is not None and value.startswith(str(ISO)):
+            requirement = local_id(value)
+        requirement = requirement or info.requirement  # a risk, system or document: the requirement the rule concerns
+        system = local_id(focus) if focus.startswith("urn:aims:system:") else desc["system"]
+        template = info.message or (message_hint or {}).get(hit, "")
+        message = template.replace("{label}", _labelled(desc)).replace("{id}", desc["id"] or "")
+        message = message.replace("{value}", local_id(value) if value else "")
+        out.add(Finding(info.severity, info.rule, desc["id"] or focus, requirement, system, message, info.fix, shape))
+    order = {"violation": 0, "warning": 1, "info": 2}
+    return sorted(out, key=lambda f: (order[f.severity], f.rule, f.focus, f.requirement or "", f.system or ""))

@@ -1,0 +1,278 @@
+"""The fast engine: each gap rule of shapes/*.ttl as positive joins in Oxigraph plus set differences in Python.
+
+It must give exactly the hits pyshacl gives on the same shapes (tests prove it on the shape cases, the demo and a
+synthetic organisation); pyshacl stays the reference. Every fetched set names the graphs it reads and is cached
+until one of them is written, so re-validating after a review decision recomputes only the link-based rules'
+inputs (the reviews graph) and the set differences, not the whole organisation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+from functools import cached_property
+from typing import Any
+
+from rdflib import Graph, URIRef
+
+from aimsgraph.coverage.matrix import DOCUMENT_GRAPHS, Refs, link_refs_by_graph
+from aimsgraph.rules.findings import Hit, rule_shapes
+from aimsgraph.store.backend import Store
+from aimsgraph.store.fastquery import Row, cached, cached_rows
+from aimsgraph.vocabulary.namespaces import AIMS, ISO, ROLE, GraphName
+
+Pairs = Iterable[tuple[str, str | None]]
+INSTANCES = "SELECT DISTINCT ?s WHERE { ?s a ?t . ?t rdfs:subClassOf* ?cls }"
+SUBJECTS = "SELECT DISTINCT ?s WHERE { ?s ?p ?o }"
+PAIRS = "SELECT DISTINCT ?s ?o WHERE { ?s ?p ?o }"
+LEAF_PARENTS = "SELECT DISTINCT ?parent WHERE { ?child skos:broader ?parent }"
+SOA = (
+    "SELECT ?row ?control ?ap WHERE { ?row a aims:ApplicabilityDecision ; aims:control ?control ; aims:applicable ?ap }"
+)
+# soa-complete needs only a typed row naming the control (sh:class follows subclasses), not its aims:applicable
+SOA_CONTROLS = (
+    "SELECT DISTINCT ?c WHERE { ?row aims:control ?c ; a ?t . ?t rdfs:subClassOf* aims:ApplicabilityDecision }"
+)
+A6_CONTROLS = "SELECT ?c WHERE { ?c skos:broader ?o . ?o skos:broader iso:A.6 }"
+A9_CONTROLS = "SELECT ?c WHERE { ?c skos:broader iso:A.9 }"
+TREATMENTS = "SELECT ?risk ?t ?option WHERE { ?risk aims:treatment ?t . ?t aims:treatmentOption ?option }"
+SCORES = "SELECT ?risk ?score WHERE { ?risk aims:riskScore ?score }"
+THRESHOLDS = "SELECT ?th WHERE { ?org aims:riskThreshold ?th }"
+
+
+# What the organisation-side rules read (the pyshacl data graph minus the reviews graph, which holds only
+# review activities and links: those reach the rules through coverage.link_refs).
+ORG_SIDE = (GraphName.CATALOG, GraphName.ORG, GraphName.DOCUMENTS)
+
+
+def rows(store: Store, sparql: str, bindings: dict[str, URIRef] | None = None) -> list[Row]:
+    """Rows of an organisation-side query, cached until the catalog, org or documents graph is written."""
+    return cached_rows(store, sparql, ORG_SIDE, bindings)
+
+
+class Facts:
+    """Sets the rules are made of, each fetched once per run (and reused across runs while unchanged)."""
+
+    def __init__(self, store: Store, as_of: date, current: dict[str, str], missing: set[str]) -> None:
+        self.store, self.as_of, self.current_sha, self.missing = store, as_of, current, missing
+
+    def instances(self, cls: URIRef) -> set[str]:
+        return self._set(("instances", cls), lambda: {r[0] for r in rows(self.store, INSTANCES, {"cls": cls}) if r[0]})
+
+    def subjects(self, prop: URIRef) -> set[str]:
+        return self._set(("subjects", prop), lambda: {r[0] for r in rows(self.store, SUBJECTS, {"p": prop}) if r[0]})
+
+    def pairs(self, prop: URIRef) -> set[tuple[str, str]]:
+        fetch = lambda: {(r[0], r[1]) for r in rows(self.store, PAIRS, {"p": prop}) if r[0] and r[1]}  # noqa: E731
+        return self._set(("pairs", prop), fetch)
+
+    def _set(self, key: tuple[str, URIRef], fetch: Callable[[], set[Any]]) -> set[Any]:
+        """A fetched set, kept while the organisation side is unchanged (rules must not mutate it)."""
+        return cached(self.store, key, ORG_SIDE, fetch)
+
+    @cached_property
+    def systems(self) -> set[str]:
+        return self.instances(AIMS.AISystem)
+
+    @cached_property
+    def registered(self) -> set[str]:
+        return self.instances(AIMS.DesignEvidence) | self.instances(AIMS.OperatingEvidence)
+
+    @cached_property
+    def soa(self) -> list[tuple[str, str, str]]:
+        return [(r[0] or "", r[1] or "", str(r[2])) for r in rows(self.store, SOA)]
+
+    def soa_rows(self, applicable: str) -> set[str]:
+        return {row for row, _, ap in self.soa if ap == applicable}
+
+    @cached_property
+    def current_links(self) -> dict[str, dict[str | None, bool]]:
+        """requirement IRI -> {system IRI or None (org-wide): has current operating evidence?}."""
+        out: dict[str, dict[str | None, bool]] = {}
+        for graph, refs in link_refs_by_graph(self.store, self.as_of).items():
+            inputs = (graph, *DOCUMENT_GRAPHS)
+            part = cached(self.store, ("current", graph, self.as_of), inputs, lambda r=refs: _current(r))  # type: ignore[misc]
+            for requirement, by_system in part.items():
+                merged = out.setdefault(requirement, {})
+                for system, operating in by_system.items():
+                    merged[system] = merged.get(system, False) or operating
+        return out
+
+    def has_current(self, requirement: str, system: str) -> bool:
+        by_system = self.current_links.get(requirement, {})
+        return None in by_system or system in by_system
+
+
+def _current(refs: Refs) -> dict[str, dict[str | None, bool]]:
+    out: dict[str, dict[str | None, bool]] = {}
+    for (req, system), found in refs.items():
+        current = [r for r in found if r.current]
+        if current:
+            key = None if system is None else f"urn:aims:system:{system}"
+            out.setdefault(str(ISO[req]), {})[key] = any(r.nature == "operating" for r in current)
+    return out
+
+
+def _missing(targets: set[str], present: set[str]) -> Pairs:
+    return ((t, None) for t in targets - present)
+
+
+def clause_evidence(f: Facts) -> Pairs:
+    parents = {r[0] for r in rows(f.store, LEAF_PARENTS)}
+    leaves = f.instances(AIMS.Clause) - parents
+    return _missing(leaves, set(f.current_links))
+
+
+def control_evidence(f: Facts) -> Pairs:
+    applicable = {c for _, c, ap in f.soa if ap == "true"} & f.instances(AIMS.Control)
+    return _missing(applicable, set(f.current_links))
+
+
+def control_operating_evidence(f: Facts) -> Pairs:
+    applicable = {c for _, c, ap in f.soa if ap == "true"} & f.instances(AIMS.Control)
+    design_only = {r for r, by in f.current_links.items() if not any(by.values())}
+    return ((c, None) for c in applicable & design_only)
+
+
+def soa_complete(f: Facts) -> Pairs:
+    return _missing(f.instances(AIMS.Control), {r[0] for r in rows(f.store, SOA_CONTROLS) if r[0]})
+
+
+def soa_exclusion_justified(f: Facts) -> Pairs:
+    return _missing(f.soa_rows("false"), f.subjects(AIMS.justification))
+
+
+def soa_owner(f: Facts) -> Pairs:
+    return _missing(f.soa_rows("true"), f.subjects(AIMS.owner))
+
+
+def _property_rule(cls: str, prop: URIRef) -> Callable[[Facts], Pairs]:
+    def rule(f: Facts) -> Pairs:
+        targets = f.systems if cls == "system" else f.registered if cls == "evidence" else f.instances(AIMS[cls])
+        return _missing(targets, f.subjects(prop))
+
+    return rule
+
+
+def impact_assessment_current(f: Facts) -> Pairs:
+    due = {d: v for d, v in f.pairs(AIMS.reviewDue)}
+    day = f.as_of.isoformat()
+    return ((s, ia) for s, ia in f.pairs(AIMS.impactAssessment) if s in f.systems and ia in due and due[ia] < day)
+
+
+def system_risk(f: Facts) -> Pairs:
+    risks = f.instances(AIMS.Risk)
+    return _missing(f.systems, {s for r, s in f.pairs(AIMS.system) if r in risks})
+
+
+def system_event_logs(f: Facts) -> Pairs:
+    operating = {s for s, stage in f.pairs(AIMS.lifecycleStage) if stage == str(AIMS.StageOperation)}
+    requirement = str(ISO["A.6.2.8"])
+    return ((s, requirement) for s in operating & f.systems if not f.has_current(requirement, s))
+
+
+def role_lifecycle_controls(f: Facts) -> Pairs:
+    developers = {s for s, r in f.pairs(AIMS.hasRole) if r in (str(ROLE.producer), str(ROLE.developer))}
+    a6 = {r[0] for r in rows(f.store, A6_CONTROLS)}
+    excluded = {c for _, c, ap in f.soa if ap == "false"} & a6
+    return ((s, c) for s in developers & f.systems for c in excluded)
+
+
+def role_supplier_controls(f: Facts) -> Pairs:
+    bought = f.subjects(AIMS.supplier) & f.systems
+    requirement = str(ISO["A.10.3"])
+    return ((s, requirement) for s in bought if not f.has_current(requirement, s))
+
+
+def role_user_controls(f: Facts) -> Pairs:
+    users = {s for s, r in f.pairs(AIMS.hasRole) if r == str(ROLE.customer)} & f.systems
+    a9 = [r[0] or "" for r in rows(f.store, A9_CONTROLS)]
+    return ((s, str(ISO["A.9"])) for s in users if not any(f.has_current(c, s) for c in a9))
+
+
+def risk_rating(f: Facts) -> Pairs:
+    return _missing(f.instances(AIMS.Risk), f.subjects(AIMS.likelihood) & f.subjects(AIMS.impact))
+
+
+def risk_treatment(f: Facts) -> Pairs:
+    return _missing(f.instances(AIMS.Risk), {r[0] or "" for r in rows(f.store, TREATMENTS)})
+
+
+def risk_controls(f: Facts) -> Pairs:
+    risks = f.instances(AIMS.Risk)
+    with_controls = f.subjects(AIMS.control)
+    rows_ = rows(f.store, TREATMENTS)
+    return {(r or "", None) for r, t, o in rows_ if r in risks and o == str(AIMS.Mitigate) and t not in with_controls}
+
+
+def risk_acceptance(f: Facts) -> Pairs:
+    thresholds = [float(str(r[0])) for r in rows(f.store, THRESHOLDS)]  # numbers compare as SPARQL's >= does
+    if not thresholds:
+        return []
+    scores = {r[0]: float(str(r[1])) for r in rows(f.store, SCORES)}
+    accepted = {r for r, _, o in rows(f.store, TREATMENTS) if o == str(AIMS.Accept)}
+    high = {r for r in accepted & f.instances(AIMS.Risk) if r in scores and scores[r] >= min(thresholds)}
+    return _missing({r for r in high if r}, f.subjects(AIMS.acceptedBy))
+
+
+def evidence_stale(f: Facts) -> Pairs:
+    day = f.as_of.isoformat()
+    overdue = {d for d, due in f.pairs(AIMS.reviewDue) if due < day}
+    future = {d for d, iss in f.pairs(URIRef("http://purl.org/dc/terms/issued")) if iss > day}
+    return _missing(f.registered & overdue, future)
+
+
+def evidence_hash(f: Facts) -> Pairs:
+    recorded = f.pairs(AIMS.recordedSha256)
+    return {
+        (d, None)
+        for d, sha in recorded
+        if d in f.registered and d in f.current_sha and sha.lower() != f.current_sha[d].lower()
+    }
+
+
+def evidence_file(f: Facts) -> Pairs:
+    return ((d, None) for d in f.registered & f.missing)
+
+
+RULES: dict[str, Callable[[Facts], Pairs]] = {
+    "clause-evidence": clause_evidence,
+    "control-evidence": control_evidence,
+    "control-operating-evidence": control_operating_evidence,
+    "soa-complete": soa_complete,
+    "soa-exclusion-justified": soa_exclusion_justified,
+    "soa-owner": soa_owner,
+    "system-owner": _property_rule("system", AIMS.owner),
+    "system-intended-use": _property_rule("system", AIMS.intendedUse),
+    "system-role": _property_rule("system", AIMS.hasRole),
+    "system-lifecycle": _property_rule("system", AIMS.lifecycleStage),
+    "system-impact-assessment": _property_rule("system", AIMS.impactAssessment),
+    "impact-assessment-current": impact_assessment_current,
+    "system-risk": system_risk,
+    "system-event-logs": system_event_logs,
+    "role-lifecycle-controls": role_lifecycle_controls,
+    "role-supplier-controls": role_supplier_controls,
+    "role-user-controls": role_user_controls,
+    "role-assignment-person": _property_rule("RoleAssignment", AIMS.accountablePerson),
+    "risk-owner": _property_rule("Risk", AIMS.owner),
+    "risk-rating": risk_rating,
+    "risk-treatment": risk_treatment,
+    "risk-controls": risk_controls,
+    "risk-acceptance": risk_acceptance,
+    "evidence-owner": _property_rule("evidence", AIMS.owner),
+    "evidence-issued": _property_rule("evidence", URIRef("http://purl.org/dc/terms/issued")),
+    "evidence-review-interval": _property_rule("evidence", AIMS.reviewInterval),
+    "evidence-stale": evidence_stale,
+    "evidence-hash": evidence_hash,
+    "evidence-file": evidence_file,
+}
+
+
+def fast_hits(store: Store, shapes: Graph, as_of: date, current: dict[str, str], missing: set[str]) -> set[Hit]:
+    """Hits (shape, focus, value) of every rule our shapes carry, computed set-wise."""
+    facts = Facts(store, as_of, current, missing)
+    hits: set[Hit] = set()
+    for rule, shape in rule_shapes(shapes).items():
+        for focus, value in RULES[rule](facts):
+            hits.add((str(shape), focus, value))
+    return hits

@@ -1,0 +1,219 @@
+"""Validate a workspace against the gap rules: shapes under shapes/, run by pyshacl (reference) or the fast engine.
+
+What SHACL cannot see (the as-of date, whether a file exists, its SHA-256 now) goes into a small transient graph
+of computed facts that the shapes read; it is never stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from typing import Literal as TypingLiteral
+
+from rdflib import XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import PROV, RDF
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.query import Processor, Result
+from rdflib.term import Identifier
+
+from aimsgraph.coverage.matrix import coverage_matrix
+from aimsgraph.errors import InputError
+from aimsgraph.rules.findings import SH, Hit, ValidationReport, make_findings
+from aimsgraph.rules.setwise import fast_hits
+from aimsgraph.store.backend import Store
+from aimsgraph.store.fastquery import rows
+from aimsgraph.vocabulary.namespaces import AIMS, GraphName, requirement_iri
+from aimsgraph.vocabulary.resources import shape_files
+from aimsgraph.workspace import Workspace
+
+Engine = TypingLiteral["fast", "pyshacl"]
+CONTEXT = URIRef("urn:aims:validation:context")
+FACT = Namespace(str(AIMS._NS))  # computed-fact terms (currentSha256, fileMissing) live outside the closed vocabulary
+DATA_GRAPHS = (GraphName.CATALOG, GraphName.ORG, GraphName.DOCUMENTS, GraphName.REVIEWS)
+FILES_QUERY = "SELECT ?doc ?file ?sha WHERE { ?doc aims:file ?file OPTIONAL { ?doc aims:recordedSha256 ?sha } }"
+
+
+@lru_cache(maxsize=1)
+def our_shapes() -> Graph:
+    """The shipped shapes (every shapes/*.ttl) as one graph (cached; do not mutate)."""
+    graph = Graph()
+    for item in shape_files():
+        graph.parse(data=item.read_text(encoding="utf-8"), format="turtle")
+    return graph
+
+
+def load_extra_shapes(path: Path) -> Graph:
+    """A user's shapes file, checked to be readable Turtle that declares SHACL shapes."""
+    if not path.is_file():
+        raise InputError("no such shapes file", source=str(path))
+    graph = Graph()
+    try:
+        graph.parse(path, format="turtle")
+    except Exception as exc:  # rdflib raises many kinds; all mean "not valid Turtle"
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(f"not a valid Turtle shapes file: {first}", source=str(path)) from None
+    shapes = {s for s in graph.subjects(RDF.type, SH.NodeShape)} | {
+        s for s in graph.subjects(RDF.type, SH.PropertyShape)
+    }
+    targets = [
+        p for p in graph.predicates() if str(p).startswith(str(SH)) and str(p)[len(str(SH)) :].startswith("target")
+    ]
+    if not shapes and not targets:
+        raise InputError("not a SHACL shapes graph (no sh:NodeShape, sh:PropertyShape or sh:target*)", source=str(path))
+    return graph
+
+
+def file_facts(store: Store, root: Path | None) -> tuple[dict[str, str], set[str]]:
+    """Current SHA-256 of each registered file that has a recorded hash, and documents whose file is missing."""
+    current: dict[str, str] = {}
+    missing: set[str] = set()
+    if root is None:
+        return current, missing
+    for doc, file, recorded in rows(store, FILES_QUERY):
+        path = root / str(file)
+        if not path.is_file():
+            missing.add(str(doc))
+        elif recorded is not None:
+            current[str(doc)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return current, missing
+
+
+def facts_graph(as_of: date, current: dict[str, str], missing: set[str]) -> Graph:
+    """The transient computed facts the shapes read: as-of date, current hashes, missing files."""
+    graph = Graph()
+    graph.add((CONTEXT, AIMS.asOf, Literal(as_of.isoformat(), datatype=XSD.date)))
+    for doc, sha in current.items():
+        graph.add((URIRef(doc), FACT.currentSha256, Literal(sha)))
+    for doc in missing:
+        graph.add((URIRef(doc), FACT.fileMissing, Literal(True)))
+    return graph
+
+
+def data_graph(store: Store, facts: Graph) -> Graph:
+    """The graphs the rules read, merged into one rdflib graph for pyshacl."""
+    graph = Graph()
+    inner = store.oxigraph
+    for name in DATA_GRAPHS:
+        if inner is not None:
+            import pyoxigraph as ox
+
+            data = inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(str(name.iri)))
+            graph.parse(data=data, format="nt")
+        else:
+            graph += store.graph(name)
+    return graph + facts
+
+
+class ParsedOnce(Graph):
+    """A view of a data graph (same store, no copy) that parses each SPARQL text once. pyshacl sends a constraint's
+    same text for every focus node, with $this in initBindings; parsing it again each time was most of its run."""
+
+    def __init__(self, data: Graph) -> None:
+        super().__init__(store=data.store, identifier=data.identifier, namespace_manager=data.namespace_manager)
+        self._parsed: dict[str, Query] = {}
+
+    def query(
+        self,
+        query_object: str | Query,
+        processor: str | Processor = "sparql",
+        result: str | type[Result] = "sparql",
+        initNs: Mapping[str, Any] | None = None,
+        initBindings: Mapping[str, Identifier] | None = None,
+        use_store_provided: bool = True,
+        **kwargs: Any,
+    ) -> Result:
+        """Graph.query, with a text parsed as Graph.query would (the graph's prefixes) only the first time."""
+        if isinstance(query_object, str) and initNs is None and not kwargs:
+            text = query_object
+            if text not in self._parsed:
+                self._parsed[text] = prepareQuery(text, initNs=dict(self.namespaces()))
+            query_object = self._parsed[text]
+        return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
+
+
+def pyshacl_hits(data: Graph, shapes: Graph) -> tuple[set[Hit], dict[Hit, str]]:
+    """Run pyshacl; hits (source shape, focus, value) and pyshacl's own messages for shapes without one."""
+    import pyshacl
+
+    _, results, _ = pyshacl.validate(ParsedOnce(data), shacl_graph=shapes, inference="none", allow_warnings=True)
+    assert isinstance(results, Graph)
+    hits: set[Hit] = set()
+    messages: dict[Hit, str] = {}
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        value, source = results.value(result, SH.value), results.value(result, SH.sourceShape)
+        hit = (
+            f"_:{source}" if isinstance(source, BNode) else str(source),
+            str(results.value(result, SH.focusNode)),
+            str(value) if isinstance(value, URIRef) else None,
+        )
+        hits.add(hit)
+        messages[hit] = str(results.value(result, SH.resultMessage) or "")
+    return hits, messages
+
+
+def validate_store(
+    store: Store,
+    as_of: date | None = None,
+    root: Path | None = None,
+    extra_shapes: list[Path] | None = None,
+    engine: Engine = "fast",
+) -> ValidationReport:
+    """Findings for the data in `store` (files under `root` are hashed), at `as_of` (default today)."""
+    day = as_of or date.today()
+    extras = [load_extra_shapes(p) for p in extra_shapes or []]
+    current, missing = file_facts(store, root)
+    shapes = our_shapes()
+    messages: dict[Hit, str] = {}
+    # pyshacl's merged data graph, built once and only when pyshacl runs (our shapes or extra ones)
+    data = data_graph(store, facts_graph(day, current, missing)) if engine != "fast" or extras else Graph()
+    if engine == "fast":  # reads the computed facts directly
+        hits = fast_hits(store, shapes, day, current, missing)
+    else:
+        hits, messages = pyshacl_hits(data, shapes)
+    findings = make_findings(store, shapes, hits, messages)
+    if extras:
+        for extra in extras:
+            extra_hits, extra_messages = pyshacl_hits(data, extra)
+            findings += make_findings(store, extra, extra_hits, extra_messages)
+    return ValidationReport(day, findings)
+
+
+def validate_workspace(
+    workspace: Workspace,
+    as_of: date | None = None,
+    extra_shapes: list[Path] | None = None,
+    record: bool = True,
+    engine: Engine = "fast",
+) -> ValidationReport:
+    """Validate a workspace; with record=True a summary of the run goes into the history graph."""
+    report = validate_store(workspace.store, as_of, workspace.root, extra_shapes, engine)
+    if record:
+        record_run(workspace.store, report)
+    return report
+
+
+def record_run(store: Store, report: ValidationReport) -> URIRef:
+    """Store counts per severity and coverage per clause and objective as one aims:ValidationRun."""
+    now = datetime.now(UTC)
+    run = URIRef(f"urn:aims:validation-run:{now.strftime('%Y%m%dT%H%M%S%fZ')}")
+    graph = Graph()
+    graph.add((run, RDF.type, AIMS.ValidationRun))
+    graph.add((run, PROV.endedAtTime, Literal(now.isoformat(), datatype=XSD.dateTime)))
+    graph.add((run, AIMS.asOf, Literal(report.as_of.isoformat(), datatype=XSD.date)))
+    counts = report.counts()
+    for prop, key in ((AIMS.violationCount, "violation"), (AIMS.warningCount, "warning"), (AIMS.infoCount, "info")):
+        graph.add((run, prop, Literal(counts[key], datatype=XSD.integer)))
+    for group in coverage_matrix(store, report.as_of, per_system=False).group_summary():
+        figure = BNode()
+        graph.add((run, AIMS.coverage, figure))
+        graph.add((figure, RDF.type, AIMS.CoverageFigure))
+        graph.add((figure, AIMS.group, requirement_iri(group.group)))
+        graph.add((figure, AIMS.coveredCount, Literal(group.covered, datatype=XSD.integer)))
+        graph.add((figure, AIMS.requiredCount, Literal(group.required, datatype=XSD.integer)))
+    store.add(GraphName.HISTORY, graph)
+    return run

@@ -1,0 +1,130 @@
+"""Review: a person accepts or rejects suggestions; each decision becomes a link in the `reviews` graph.
+
+An accepted suggestion becomes an aims:EvidenceLink with aims:status aims:Accepted and aims:method aims:Reviewed,
+with PROV-O provenance (the suggestion it came from, the review activity, reviewer and time). A rejected one is
+stored the same way with aims:Rejected, so it is never suggested again for the same document version.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import UTC, datetime
+
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.namespace import PROV, XSD
+
+from aimsgraph.errors import InputError
+from aimsgraph.store.backend import Store
+from aimsgraph.suggest.suggestions import SuggestionView, pending_suggestions
+from aimsgraph.vocabulary.namespaces import AIMS, GraphName, org_iri, requirement_iri
+from aimsgraph.workspace import Workspace
+
+SYSTEMS = "SELECT ?doc ?system WHERE { GRAPH <urn:aims:graph:org> { ?doc aims:appliesTo ?system } }"
+PASSAGE = "SELECT ?s ?p WHERE { GRAPH <urn:aims:graph:suggestions> { ?s aims:passage ?p } }"
+
+
+def default_reviewer() -> str:
+    """The reviewer when none is named: the login name."""
+    return os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"
+
+
+def select_suggestions(
+    views: list[SuggestionView],
+    ids: list[str] | None = None,
+    document: str | None = None,
+    min_score: float | None = None,
+) -> list[SuggestionView]:
+    """Pending suggestions picked by id, by evidence id and/or by a score threshold (all given criteria hold)."""
+    unknown = sorted(set(ids or []) - {v.id for v in views})
+    if unknown:
+        raise InputError(f"no pending suggestion {', '.join(unknown)}; list them with 'aimsgraph review'")
+    if document is not None and document not in {v.document for v in views}:
+        raise InputError(f"no pending suggestion for document '{document}'")
+    return [
+        v
+        for v in views
+        if (not ids or v.id in ids)
+        and (document is None or v.document == document)
+        and (min_score is None or v.score >= min_score)
+    ]
+
+
+def accept_suggestions(workspace: Workspace, ids: list[str], reviewer: str) -> int:
+    """Accept the pending suggestions `ids`; returns how many became evidence links."""
+    return _decide(workspace.store, select_suggestions(pending_suggestions(workspace.store), ids), reviewer, True)
+
+
+def reject_suggestions(workspace: Workspace, ids: list[str], reviewer: str) -> int:
+    """Reject the pending suggestions `ids`; they never come back for the same document version."""
+    return _decide(workspace.store, select_suggestions(pending_suggestions(workspace.store), ids), reviewer, False)
+
+
+def decide(store: Store, views: list[SuggestionView], reviewer: str, accept: bool) -> int:
+    """Record one decision for each of `views` (already selected); returns how many."""
+    return _decide(store, views, reviewer, accept)
+
+
+def _decide(store: Store, views: list[SuggestionView], reviewer: str, accept: bool) -> int:
+    if not views:
+        return 0
+    now = datetime.now(UTC)
+    person = org_iri("person", re.sub(r"[^A-Za-z0-9._-]+", "-", reviewer).strip("-") or "unknown")
+    activity = URIRef(f"urn:aims:review:{now.strftime('%Y%m%dT%H%M%S%f')}")
+    links, old, new = _activity(activity, person, now), Graph(), Graph()
+    status = AIMS.Accepted if accept else AIMS.Rejected
+    for view in views:
+        suggestion = URIRef(f"urn:aims:suggestion:{view.id}")
+        _link(store, links, view, suggestion, activity, person, now, status)
+        old.add((suggestion, AIMS.status, AIMS.Suggested))
+        new.add((suggestion, AIMS.status, status))
+    sg, rg = GraphName.SUGGESTIONS.iri, GraphName.REVIEWS.iri
+    store.update(
+        f"DELETE DATA {{ GRAPH <{sg}> {{ {old.serialize(format='nt')} }} }} ;\n"
+        f"INSERT DATA {{ GRAPH <{sg}> {{ {new.serialize(format='nt')} }} }} ;\n"
+        f"INSERT DATA {{ GRAPH <{rg}> {{ {links.serialize(format='nt')} }} }}",
+        graphs=(GraphName.SUGGESTIONS, GraphName.REVIEWS),
+    )
+    return len(views)
+
+
+def _activity(activity: URIRef, person: URIRef, now: datetime) -> Graph:
+    graph = Graph()
+    graph.add((activity, RDF.type, AIMS.ReviewActivity))
+    graph.add((activity, RDF.type, PROV.Activity))
+    graph.add((activity, PROV.wasAssociatedWith, person))
+    graph.add((activity, PROV.endedAtTime, Literal(now.isoformat(), datatype=XSD.dateTime)))
+    return graph
+
+
+def _link(
+    store: Store,
+    graph: Graph,
+    view: SuggestionView,
+    suggestion: URIRef,
+    activity: URIRef,
+    person: URIRef,
+    now: datetime,
+    status: URIRef,
+) -> None:
+    link = URIRef(f"urn:aims:link:review.{view.id}")
+    doc = URIRef(f"urn:aims:evidence:{view.document}")
+    passage = store.select(PASSAGE, {"s": suggestion})[0][1]
+    for prop, value in (
+        (RDF.type, AIMS.EvidenceLink),
+        (AIMS.id, Literal(f"review.{view.id}")),
+        (AIMS.status, status),
+        (AIMS.method, AIMS.Reviewed),
+        (AIMS.evidence, doc),
+        (AIMS.requirement, requirement_iri(view.requirement)),
+        (AIMS.passage, passage),
+        (AIMS.score, Literal(view.score, datatype=XSD.decimal)),
+        (AIMS.reviewer, person),
+        (AIMS.decidedAt, Literal(now.isoformat(), datatype=XSD.dateTime)),
+        (PROV.wasDerivedFrom, suggestion),
+        (PROV.wasGeneratedBy, activity),
+        (PROV.wasAttributedTo, person),
+    ):
+        graph.add((link, prop, value))
+    for _doc, system in store.select(SYSTEMS, {"doc": doc}):
+        graph.add((link, AIMS.forSystem, system))

@@ -1,0 +1,81 @@
+"""Namespaces, named-graph IRIs and the IRI scheme for organisation facts."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+from aimsgraph.vocabulary._aims import AIMS
+
+__all__ = [
+    "AIMS",
+    "FRAMEWORK",
+    "ISO",
+    "PREFIXES",
+    "ROLE",
+    "GraphName",
+    "local_id",
+    "org_iri",
+    "requirement_id",
+    "requirement_iri",
+]
+
+ISO = Namespace("https://w3id.org/aimsgraph/iso42001/")
+ROLE = Namespace("https://w3id.org/aimsgraph/role/")
+FRAMEWORK = ISO["ISO42001"]
+
+PREFIXES: dict[str, Namespace] = {
+    "aims": Namespace(str(AIMS._NS)),
+    "iso": ISO,
+    "role": ROLE,
+    "rdf": Namespace(str(RDF)),
+    "rdfs": Namespace(str(RDFS)),
+    "owl": Namespace(str(OWL)),
+    "xsd": Namespace(str(XSD)),
+    "skos": Namespace(str(SKOS)),
+    "dcterms": Namespace(str(DCTERMS)),
+    "prov": Namespace(str(PROV)),
+}
+
+
+class GraphName(StrEnum):
+    """The named graphs of a workspace store (DESIGN.md)."""
+
+    CATALOG = "catalog"
+    ORG = "org"
+    DOCUMENTS = "documents"
+    SUGGESTIONS = "suggestions"
+    REVIEWS = "reviews"
+    HISTORY = "history"
+
+    @property
+    def iri(self) -> URIRef:
+        return URIRef(f"urn:aims:graph:{self.value}")
+
+
+def requirement_iri(requirement_id: str) -> URIRef:
+    """IRI of a catalog requirement from its id (4.1, A.6.2.8, A.6)."""
+    return ISO[requirement_id]
+
+
+def requirement_id(iri: str) -> str:
+    """The id of a catalog requirement IRI (inverse of requirement_iri)."""
+    return iri[len(str(ISO)) :] if iri.startswith(str(ISO)) else iri
+
+
+def org_iri(kind: str, ident: str) -> URIRef:
+    """IRI of an organisation fact: urn:aims:<kind>:<id>."""
+    return URIRef(f"urn:aims:{kind}:{ident}")
+
+
+def local_id(iri: str) -> str:
+    """The workspace id behind any IRI we mint: requirement id, or the last part of urn:aims:<kind>:<id>."""
+    if iri.startswith(str(ISO)):
+        return requirement_id(iri)
+    if iri.startswith(str(ROLE)):
+        return iri[len(str(ROLE)) :]
+    if iri.startswith("urn:aims:"):
+        return iri.split(":", 3)[3] if iri.count(":") >= 3 else iri
+    return iri
