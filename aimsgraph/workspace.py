@@ -10,7 +10,7 @@ from typing import Any
 
 from aimsgraph.errors import InputError, WorkspaceError
 from aimsgraph.facts import build_org_graph, org_files, org_fingerprint
-from aimsgraph.store.backend import Store
+from aimsgraph.store import Store
 from aimsgraph.vocabulary.catalog import catalog_fingerprint, catalog_graph
 from aimsgraph.vocabulary.namespaces import GraphName
 

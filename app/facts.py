@@ -10,7 +10,7 @@ from typing import Any
 
 from rdflib import URIRef
 
-from aimsgraph.store.backend import Store
+from aimsgraph.store import Store
 from aimsgraph.vocabulary.namespaces import local_id
 
 SYSTEMS = """

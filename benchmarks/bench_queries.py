@@ -30,8 +30,7 @@ from aimsgraph.coverage.view import VIEW_GRAPH, coverage_view
 from aimsgraph.export.audit import AuditPack, matrix_header, matrix_rows, register_rows, soa_rows
 from aimsgraph.export.xlsx import STATUS_COLOURS, coverage_workbook
 from aimsgraph.query.sparql import bind_parameters, load_query, run_query
-from aimsgraph.store.backend import Store
-from aimsgraph.store.fastquery import clear_caches
+from aimsgraph.store import Store, clear_caches
 from aimsgraph.vocabulary.catalog import catalog_graph
 from aimsgraph.vocabulary.namespaces import GraphName
 from benchmarks.synthetic import synthetic_store, write_synthetic

@@ -22,8 +22,7 @@ from rdflib.namespace import RDF, XSD
 
 from aimsgraph.rules.findings import Finding
 from aimsgraph.rules.validation import data_graph, facts_graph, file_facts, our_shapes, validate_store
-from aimsgraph.store.backend import Store
-from aimsgraph.store.fastquery import clear_caches, rows
+from aimsgraph.store import Store, clear_caches, rows
 from aimsgraph.vocabulary.namespaces import AIMS, ISO, GraphName
 from benchmarks.synthetic import synthetic_store
 

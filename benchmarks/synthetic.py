@@ -15,7 +15,7 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
-from aimsgraph.store.backend import Store
+from aimsgraph.store import Store
 from aimsgraph.vocabulary.catalog import catalog_graph, control_ids, leaf_clause_ids
 from aimsgraph.vocabulary.namespaces import AIMS, ISO, ROLE, GraphName
 

@@ -22,7 +22,7 @@ from rdflib.namespace import RDF, RDFS, SKOS
 
 from aimsgraph.rules.findings import rule_shapes
 from aimsgraph.rules.validation import our_shapes, validate_store
-from aimsgraph.store.backend import Store
+from aimsgraph.store import Store
 from aimsgraph.vocabulary.catalog import catalog_graph
 from aimsgraph.vocabulary.namespaces import AIMS, ISO, GraphName
 

@@ -21,7 +21,7 @@ from aimsgraph.errors import InputError
 from aimsgraph.query import fork_server
 from aimsgraph.query.isolation import run_in_child, start_fork_server
 from aimsgraph.query.sparql import QueryOutcome, bind_parameters, check_read_only, load_query, run_query, saved_queries
-from aimsgraph.store.backend import Store
+from aimsgraph.store import Store
 from aimsgraph.suggest.review import accept_suggestions
 from aimsgraph.suggest.suggestions import pending_suggestions
 from aimsgraph.workspace import Workspace

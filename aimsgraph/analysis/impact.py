@@ -15,7 +15,7 @@ import networkx as nx
 
 from aimsgraph.coverage.matrix import CoverageCell, CoverageMatrix, coverage_matrix
 from aimsgraph.errors import InputError
-from aimsgraph.store.backend import Store
+from aimsgraph.store import Store
 
 OWNERS_QUERY = """
 PREFIX aims: <https://w3id.org/aimsgraph/ns#>

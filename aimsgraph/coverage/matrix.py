@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from aimsgraph.store.backend import Store
-from aimsgraph.store.fastquery import cached, cached_rows, rows
+from aimsgraph.store import Store, cached, cached_rows, rows
 from aimsgraph.vocabulary.catalog import Requirement, load_requirements
 from aimsgraph.vocabulary.namespaces import GraphName, local_id
 

@@ -21,8 +21,7 @@ from oxrdflib import OxigraphStore
 from rdflib import Dataset, URIRef
 
 from aimsgraph.coverage.matrix import CoverageMatrix, DocumentFacts, coverage_matrix, document_facts
-from aimsgraph.store.backend import Store
-from aimsgraph.store.fastquery import cached, rows
+from aimsgraph.store import Store, cached, rows
 from aimsgraph.vocabulary.namespaces import GraphName
 
 VIEW_GRAPH = URIRef("urn:aims:graph:coverage")

@@ -23,7 +23,7 @@ from aimsgraph.documents.extraction import (
     file_sha256,
     is_supported,
 )
-from aimsgraph.store.backend import Store
+from aimsgraph.store import Store
 from aimsgraph.vocabulary.namespaces import AIMS, GraphName, org_iri
 from aimsgraph.workspace import Workspace
 

@@ -19,8 +19,8 @@ from rdflib import Dataset
 from aimsgraph.coverage.matrix import CoverageCell, CoverageMatrix, DocumentFacts, coverage_matrix, document_facts
 from aimsgraph.errors import InputError
 from aimsgraph.rules.findings import ValidationReport
-from aimsgraph.store.backend import Store
-from aimsgraph.store.fastquery import rows as fast_rows
+from aimsgraph.store import Store
+from aimsgraph.store import rows as fast_rows
 from aimsgraph.vocabulary.namespaces import PREFIXES, GraphName, local_id
 from aimsgraph.workspace import Workspace
 

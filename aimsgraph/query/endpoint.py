@@ -13,7 +13,7 @@ from aimsgraph.errors import AimsError, InputError
 from aimsgraph.query.isolation import start_fork_server
 from aimsgraph.query.results import graph_text, results_delimited, results_json, results_xml
 from aimsgraph.query.sparql import QueryOutcome, QueryRefused, run_query
-from aimsgraph.store.backend import Store
+from aimsgraph.store import Store
 
 PATHS = ("/", "/sparql", "/query")
 RESULT_TYPES = {

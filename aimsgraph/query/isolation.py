@@ -27,7 +27,7 @@ from rdflib import Graph
 
 from aimsgraph.errors import AimsError, InputError, StoreError
 from aimsgraph.query import fork_server
-from aimsgraph.store.backend import Store
+from aimsgraph.store import Store
 
 # Evaluates the query on the store it is given and returns a QueryOutcome; sent to the child, so it must pickle
 # (a module-level function or a functools.partial of one, never a lambda).

@@ -20,8 +20,8 @@ from rdflib.term import Identifier
 from aimsgraph.coverage.view import coverage_view, reads_view
 from aimsgraph.errors import InputError, StoreError
 from aimsgraph.query.isolation import run_in_child
+from aimsgraph.store import Store
 from aimsgraph.store.answers import QueryOutcome, evaluate
-from aimsgraph.store.backend import Store
 from aimsgraph.vocabulary.resources import query_files
 
 __all__ = [

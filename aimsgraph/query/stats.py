@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aimsgraph.store.backend import Store
+from aimsgraph.store import Store
 from aimsgraph.vocabulary.namespaces import AIMS, GraphName
 
 _GRAPH_COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"

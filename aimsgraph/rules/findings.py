@@ -13,8 +13,7 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
-from aimsgraph.store.backend import Store
-from aimsgraph.store.fastquery import cached, rows
+from aimsgraph.store import Store, cached, rows
 from aimsgraph.vocabulary.namespaces import AIMS, ISO, GraphName, local_id
 
 SH = Namespace("http://www.w3.org/ns/shacl#")

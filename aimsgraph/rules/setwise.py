@@ -17,8 +17,7 @@ from rdflib import Graph, URIRef
 
 from aimsgraph.coverage.matrix import DOCUMENT_GRAPHS, Refs, link_refs_by_graph
 from aimsgraph.rules.findings import Hit, rule_shapes
-from aimsgraph.store.backend import Store
-from aimsgraph.store.fastquery import Row, cached, cached_rows
+from aimsgraph.store import Row, Store, cached, cached_rows
 from aimsgraph.vocabulary.namespaces import AIMS, ISO, ROLE, GraphName
 
 Pairs = Iterable[tuple[str, str | None]]

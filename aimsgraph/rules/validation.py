@@ -25,8 +25,7 @@ from aimsgraph.coverage.matrix import coverage_matrix
 from aimsgraph.errors import InputError
 from aimsgraph.rules.findings import SH, Hit, ValidationReport, make_findings
 from aimsgraph.rules.setwise import fast_hits
-from aimsgraph.store.backend import Store
-from aimsgraph.store.fastquery import rows
+from aimsgraph.store import Store, rows
 from aimsgraph.vocabulary.namespaces import AIMS, GraphName, requirement_iri
 from aimsgraph.vocabulary.resources import shape_files
 from aimsgraph.workspace import Workspace

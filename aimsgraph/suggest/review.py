@@ -15,7 +15,7 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import PROV, XSD
 
 from aimsgraph.errors import InputError
-from aimsgraph.store.backend import Store
+from aimsgraph.store import Store
 from aimsgraph.suggest.suggestions import SuggestionView, pending_suggestions
 from aimsgraph.vocabulary.namespaces import AIMS, GraphName, org_iri, requirement_iri
 from aimsgraph.workspace import Workspace

@@ -23,7 +23,7 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import PROV, XSD
 
 from aimsgraph.documents.extraction import extract
-from aimsgraph.store.backend import Store
+from aimsgraph.store import Store
 from aimsgraph.suggest.embedding import EmbeddingCache, load_encoder
 from aimsgraph.suggest.ranking import Example, Match, Ranker, unit_mean
 from aimsgraph.vocabulary.namespaces import AIMS, GraphName, local_id, requirement_id, requirement_iri
