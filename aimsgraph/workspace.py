@@ -148,6 +148,11 @@ class Workspace:
                 self._store = Store.on_disk(self.state_dir / "store")
         return self._store
 
+    @property
+    def is_open(self) -> bool:
+        """True once the store has been opened (and not closed since)."""
+        return self._store is not None
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()

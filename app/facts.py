@@ -187,13 +187,13 @@ def _predicate(iri: str) -> str:
 def history(store: Store) -> list[dict[str, Any]]:
     """Recorded validation runs, oldest first: when, violations, warnings, coverage %."""
     rows = []
-    for _, ended, violations, warnings, covered, required in store.select(HISTORY):
-        share = 100 * int(covered) / int(required) if covered is not None and int(required or 0) else None
+    for _, ended, violations, warnings, covered, required in store.values(HISTORY):
+        share = 100 * int(covered) / int(required) if covered is not None and required and int(required) else None
         rows.append(
             {
                 "run": str(ended)[:19].replace("T", " "),
-                "violations": int(violations),
-                "warnings": int(warnings),
+                "violations": int(violations or 0),
+                "warnings": int(warnings or 0),
                 "coverage %": share,
             }
         )

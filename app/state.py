@@ -19,6 +19,7 @@ from aimsgraph.app.launch import WORKSPACE_ENV, workspace_argument
 from aimsgraph.app.overview_data import OverviewFigures, overview_figures
 
 from aimsgraph.coverage.matrix import CoverageMatrix, coverage_matrix
+from aimsgraph.coverage.view import refresh_view
 from aimsgraph.errors import AimsError
 from aimsgraph.rules.findings import ValidationReport
 from aimsgraph.rules.validation import validate_workspace
@@ -78,9 +79,10 @@ def root() -> str:
 
 
 def changed() -> None:
-    """The store changed (review, ingest, validation run): drop every cached figure."""
+    """The store changed (review, ingest, validation run): drop every cached figure and bring the view up to date."""
     st.cache_data.clear()
     _figures.clear()  # not st.cache_resource.clear(): that would also close the open workspace
+    refresh_view(workspace().store)
 
 
 # ---------------------------------------------------------------- catalog and org facts
@@ -249,6 +251,7 @@ def warm(folder: Path) -> None:
         imports = pool.submit(_warm_libraries)
         overview(root)
         imports.result()
+    refresh_view(_open(root).store)  # a new day, or writes by the CLI since: SPARQL tools read today's view
     for figure in (systems, suggestions, history, weak_spots):
         figure(root)
 

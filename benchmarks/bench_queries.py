@@ -23,10 +23,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from rdflib import Dataset
+from rdflib import Dataset, Graph
 
 from aimsgraph.coverage.matrix import coverage_matrix
-from aimsgraph.coverage.view import VIEW_GRAPH, coverage_view
+from aimsgraph.coverage.view import VIEW_GRAPH, view_graph
 from aimsgraph.export.audit import AuditPack, matrix_header, matrix_rows, register_rows, soa_rows
 from aimsgraph.export.xlsx import STATUS_COLOURS, coverage_workbook
 from aimsgraph.query.sparql import bind_parameters, load_query, run_query
@@ -93,7 +93,7 @@ def rdflib_ms(name: str, direct: bool, cap: float) -> str:
     return f"{queue.get()[0] * 1000:,.0f} ms"
 
 
-def load_rdflib(triples: int, view: Store) -> tuple[Dataset, float]:
+def load_rdflib(triples: int, view: Graph) -> tuple[Dataset, float]:
     """The synthetic data, the catalog and the coverage view graph in a plain in-memory rdflib Dataset."""
     start = time.perf_counter()
     dataset = Dataset(default_union=True)
@@ -101,7 +101,7 @@ def load_rdflib(triples: int, view: Store) -> tuple[Dataset, float]:
         path = Path(tmp) / "synthetic.nq"
         write_synthetic(path, triples)
         dataset.parse(path, format="nquads")
-    for name, graph in ((GraphName.CATALOG.iri, catalog_graph()), (VIEW_GRAPH, view.dataset.graph(VIEW_GRAPH))):
+    for name, graph in ((GraphName.CATALOG.iri, catalog_graph()), (VIEW_GRAPH, view)):
         target = dataset.graph(name)
         for triple in graph:
             target.add(triple)
@@ -172,7 +172,7 @@ def main() -> None:
     direct = {name: oxigraph_ms(store, name, args.repeat, direct=True) for name in QUERIES}
     rdflib: dict[str, tuple[str, str]] = {}
     if not args.skip_rdflib:
-        _RDFLIB, seconds = load_rdflib(args.triples, coverage_view(store, date.fromisoformat(AS_OF)))
+        _RDFLIB, seconds = load_rdflib(args.triples, view_graph(store, date.fromisoformat(AS_OF)))
         print(f"rdflib dataset: loaded in {seconds:.1f} s")
         rdflib = {n: (rdflib_ms(n, False, args.rdflib_cap), rdflib_ms(n, True, args.rdflib_cap)) for n in QUERIES}
     print("\n| saved query | rows | Oxigraph p50 (first run) | before: Oxigraph p50 | rdflib, same query | "

@@ -7,15 +7,19 @@ from pathlib import Path
 from pyshacl import validate
 from rdflib import Graph
 
-from aimsgraph.vocabulary.generate import render_namespace_module
+from aimsgraph.vocabulary.generate import VOCABULARIES, render_namespace_module
 from aimsgraph.vocabulary.resources import ontology_file
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_generated_namespace_module_is_in_sync() -> None:
-    committed = (ROOT / "aimsgraph" / "vocabulary" / "_aims.py").read_text(encoding="utf-8")
-    assert committed == render_namespace_module(), "run: python -m aimsgraph.vocabulary > aimsgraph/vocabulary/_aims.py"
+def test_generated_namespace_modules_are_in_sync() -> None:
+    for key, vocabulary in VOCABULARIES.items():
+        module = f"aimsgraph/vocabulary/{vocabulary.module}.py"
+        committed = (ROOT / module).read_text(encoding="utf-8")
+        assert committed == render_namespace_module(vocabulary=vocabulary), (
+            f"run: python -m aimsgraph.vocabulary {key} > {module}"
+        )
 
 
 def test_closed_namespace_rejects_typos() -> None:
@@ -30,7 +34,7 @@ def test_closed_namespace_rejects_typos() -> None:
 
 def test_every_term_has_label_and_comment() -> None:
     data = Graph()
-    for name in ("aims.ttl", "roles.ttl"):
+    for name in ("aims.ttl", "roles.ttl", "view.ttl"):
         data.parse(data=ontology_file(name).read_text(encoding="utf-8"), format="turtle")
     shapes = Graph().parse(ROOT / "tests" / "fixtures" / "ontology-terms.shapes.ttl")
     conforms, _, text = validate(data, shacl_graph=shapes)

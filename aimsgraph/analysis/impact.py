@@ -186,15 +186,15 @@ def broken_risk_chains(store: Store, matrix: CoverageMatrix) -> list[BrokenChain
             if ref.current:
                 chain.add_edge(("requirement", requirement), ("evidence", ref.evidence))
     broken = []
-    for risk in sorted(titles):
-        reached = nx.descendants(chain, ("risk", risk))
+    for ident in sorted(titles):
+        reached = nx.descendants(chain, ("risk", ident))
         controls = sorted(n[1] for n in reached if n[0] == "requirement")
         if any(n[0] == "evidence" for n in reached):
             continue
-        if not controls and options[risk] in ("Accept", "Avoid"):
+        if not controls and options[ident] in ("Accept", "Avoid"):
             continue
         reason = "no controls in its treatment" if not controls else f"no current evidence for {', '.join(controls)}"
-        broken.append(BrokenChain(risk, titles[risk], reason))
+        broken.append(BrokenChain(ident, titles[ident], reason))
     return broken
 
 

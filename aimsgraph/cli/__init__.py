@@ -19,7 +19,11 @@ class AimsGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            finally:
+                if isinstance(ctx.obj, Context):
+                    ctx.obj.settle()
         except AimsError as exc:
             click.echo(f"aimsgraph: error: {exc}", err=True)
             ctx.exit(EXIT_BAD_INPUT)
@@ -39,6 +43,17 @@ class Context:
             if sync:
                 self._workspace.sync()
         return self._workspace
+
+    def settle(self) -> None:
+        """Before the command ends: bring the stored coverage view up to date if it changed or the day did.
+
+        Any SPARQL tool pointed at the store then reads the same figures as aimsgraph (the view is dropped by every
+        write to what coverage reads, and holds one day's figures).
+        """
+        if self._workspace is not None and self._workspace.is_open:
+            from aimsgraph.coverage.view import refresh_view
+
+            refresh_view(self._workspace.store)
 
     def close(self) -> None:
         if self._workspace is not None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from aimsgraph.store import Store, cached, cached_rows, rows
+from aimsgraph.store import Store, cached, cached_rows
 from aimsgraph.vocabulary.catalog import Requirement, load_requirements
 from aimsgraph.vocabulary.namespaces import GraphName, local_id
 
@@ -171,7 +171,7 @@ def accepted_links(store: Store) -> list[LinkRow]:
 
 def _fetch_links(store: Store, graph: GraphName) -> list[LinkRow]:
     found = []
-    for req, doc, sys, decided, method, passage, reviewer in rows(store, LINKS_QUERY, graphs=(graph,)):
+    for req, doc, sys, decided, method, passage, reviewer in store.values(LINKS_QUERY, graphs=(graph,)):
         system = local_id(sys) if sys is not None else None
         found.append(LinkRow(local_id(req or ""), system, doc or "", decided, method, passage, reviewer))
     return found
@@ -184,7 +184,7 @@ def document_facts(store: Store) -> dict[str, DocumentFacts]:
 
 def _fetch_documents(store: Store) -> dict[str, DocumentFacts]:
     found: dict[str, DocumentFacts] = {}
-    for doc, ident, title, issued, due, op in rows(store, DOCUMENTS_QUERY, graphs=DOCUMENT_GRAPHS):
+    for doc, ident, title, issued, due, op in store.values(DOCUMENTS_QUERY, graphs=DOCUMENT_GRAPHS):
         known = found.get(doc or "")
         if known is None or (op is not None and not known.operating):
             name = ident or local_id(doc or "")

@@ -1,110 +1,149 @@
-"""The coverage view: a small derived graph of coverage figures that the saved coverage queries read.
+"""The coverage view: a small derived graph of coverage figures, kept in the store, that saved queries read.
 
 Aggregating ~40,000 accepted links per query takes Oxigraph 0.3-2 s at 1M triples. The view holds the result of
-`coverage.coverage_matrix` as RDF instead: one node per requirement, one per AI system, with counts and
-statuses on one as-of day (a few thousand triples), in a separate in-memory Oxigraph store. A query reads it by
-naming the graph: `FROM <urn:aims:graph:coverage>`.
+`coverage_matrix` as RDF instead (terms in ontology/view.ttl): one node per requirement, one per AI system, one
+per overdue document, with counts and statuses on one as-of day (a few thousand triples). It lives in the
+workspace store as the named graph <urn:aims:graph:coverage>, so a query naming it with
+`FROM <urn:aims:graph:coverage>` gives the same rows in any SPARQL tool pointed at the store as in aimsgraph.
 
-It is never stale: a view is kept per as-of day in the store's write-tracking cache (`fastquery.cached`) and
-rebuilt on the first query after a write through `Store` to a graph coverage reads (load, ingest, review; a
-write of unknown extent counts too). A store written by others (a remote endpoint) gets a fresh view per query.
+It is never read stale: a write to a graph coverage reads drops the view in the same transaction (Store.update,
+DERIVED_FROM), and `refresh_view` recomputes it when it is missing or holds another day (stale and overdue
+depend on the date). Commands that write call it before they end; so does the first command of a new day. A view
+for another day (`--as-of`) is computed on demand in memory and never stored.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator, Sequence
-from datetime import date
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
 
-import pyoxigraph as ox
-from oxrdflib import OxigraphStore
-from rdflib import Dataset, URIRef
+from rdflib import RDF, XSD, Graph, Literal, URIRef
 
 from aimsgraph.coverage.matrix import CoverageMatrix, DocumentFacts, coverage_matrix, document_facts
-from aimsgraph.store import Store, cached, rows
-from aimsgraph.vocabulary.namespaces import GraphName
+from aimsgraph.store import Store, cached
+from aimsgraph.vocabulary.namespaces import DERIVED_FROM, VIEW, GraphName, view_iri
 
-VIEW_GRAPH = URIRef("urn:aims:graph:coverage")
-VIEW = "https://w3id.org/aimsgraph/view#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+VIEW_GRAPH = GraphName.COVERAGE.iri
 SYSTEM_NAMES = """
 SELECT ?id ?name WHERE { ?s a aims:AISystem ; aims:id ?id . OPTIONAL { ?s rdfs:label ?name } }
 """
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+VIEW_DAY = "SELECT ?day WHERE { ?view a view:CoverageView ; view:asOf ?day }"
 STATUSES = ("covered", "design-only", "stale", "missing", "excluded")
-# Every graph coverage is computed from (suggestions and history never count as coverage).
-SOURCES = (GraphName.CATALOG, GraphName.ORG, GraphName.DOCUMENTS, GraphName.REVIEWS)
+SOURCES = DERIVED_FROM[GraphName.COVERAGE]
+Facts = dict[URIRef, object]
 
 
-def reads_view(dataset_iris: Sequence[str]) -> bool:
+def reads_view(dataset_iris: tuple[str, ...] | list[str]) -> bool:
     """True when a query's FROM clauses name the coverage view."""
     return str(VIEW_GRAPH) in dataset_iris
 
 
-def coverage_view(store: Store, as_of: date) -> Store:
-    """The view of `store` on `as_of`: reused until one of its source graphs is written, else built now."""
-    return cached(store, ("coverage view", as_of), SOURCES, lambda: _build(store, as_of))
+def stored_view_day(store: Store) -> date | None:
+    """The as-of day of the view the store holds, None when it holds none (dropped by a write, or never made)."""
+    rows = store.values(VIEW_DAY, graphs=(GraphName.COVERAGE,))
+    return date.fromisoformat(str(rows[0][0])) if rows and rows[0][0] else None
 
 
-def _build(store: Store, as_of: date) -> Store:
+def refresh_view(store: Store, today: date | None = None) -> bool:
+    """Recompute the stored view when it is missing or not of `today`; True when it was written.
+
+    A store opened read-only is left as it is (its view may be a day old; queries then compute today's in memory).
+    """
+    today = today or date.today()
+    if store.read_only or stored_view_day(store) == today:
+        return False
+    store.replace_graph(GraphName.COVERAGE, view_graph(store, today))
+    return True
+
+
+def view_store(store: Store, as_of: date) -> Store:
+    """A store whose graph <urn:aims:graph:coverage> holds the view on `as_of`.
+
+    Today's view is the store itself (refreshed first if needed); another day's, or today's on a read-only store
+    with an older view, is a small in-memory store reused until a source graph is written.
+    """
+    if as_of == date.today() and (refresh_view(store, as_of) or stored_view_day(store) == as_of):
+        return store
+    return cached(store, ("coverage view", as_of), SOURCES, lambda: _in_memory(store, as_of))
+
+
+def _in_memory(store: Store, as_of: date) -> Store:
+    view = Store.in_memory()
+    view.replace_graph(GraphName.COVERAGE, view_graph(store, as_of))
+    return view
+
+
+def view_graph(store: Store, as_of: date) -> Graph:
+    """The coverage view of `store` on `as_of` as an rdflib graph (terms of ontology/view.ttl)."""
     matrix = coverage_matrix(store, as_of)
-    names = {str(ident): str(name or ident) for ident, name in rows(store, SYSTEM_NAMES)}
-    inner = ox.Store()
-    inner.extend(list(_quads(matrix, names)))
-    inner.extend(list(_overdue(matrix, document_facts(store))))
-    return Store(Dataset(store=OxigraphStore(store=inner), default_union=True), "coverage view")
+    names = {str(ident): str(name or ident) for ident, name in store.values(SYSTEM_NAMES)}
+    graph = Graph()
+    graph.bind("view", VIEW._NS)
+    computed = datetime.now(UTC).replace(microsecond=0)
+    stamp: Facts = {VIEW.asOf: as_of, VIEW.computed: computed}
+    for subject, cls, facts in (
+        (VIEW_GRAPH, VIEW.CoverageView, stamp),
+        *_requirements(matrix),
+        *_systems(matrix, names),
+        *_overdue(matrix, document_facts(store)),
+    ):
+        graph.add((subject, RDF.type, cls))
+        for key, value in facts.items():
+            if value is not None:
+                graph.add((subject, key, _literal(value)))
+    return graph
 
 
-def _lit(value: object) -> ox.Literal:
-    if isinstance(value, str) and _DATE.match(value):
-        return ox.Literal(value, datatype=ox.NamedNode(XSD + "date"))
-    if isinstance(value, bool):
-        return ox.Literal(str(value).lower(), datatype=ox.NamedNode(XSD + "boolean"))
-    if isinstance(value, int):
-        return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
+def _literal(value: object) -> Literal:
+    if isinstance(value, datetime):
+        return Literal(value.isoformat().replace("+00:00", "Z"), datatype=XSD.dateTime)
     if isinstance(value, date):
-        return ox.Literal(value.isoformat(), datatype=ox.NamedNode(XSD + "date"))
-    return ox.Literal(str(value))
+        return Literal(value.isoformat(), datatype=XSD.date)
+    if isinstance(value, bool):
+        return Literal(value)
+    if isinstance(value, int):
+        return Literal(value, datatype=XSD.integer)
+    return Literal(str(value))
 
 
-def _node(subject: str, cls: str, facts: dict[str, object]) -> Iterator[ox.Quad]:
-    graph, node = ox.NamedNode(str(VIEW_GRAPH)), ox.NamedNode(subject)
-    yield ox.Quad(
-        node, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(VIEW + cls), graph
-    )
-    for key, value in facts.items():
-        if value is not None:
-            yield ox.Quad(node, ox.NamedNode(VIEW + key), _lit(value), graph)
-
-
-def _quads(matrix: CoverageMatrix, names: dict[str, str]) -> Iterator[ox.Quad]:
-    """One RequirementCoverage node per requirement (organisation level), one SystemCoverage per AI system."""
-    day = matrix.as_of
+def _leaves(matrix: CoverageMatrix) -> list[str]:
     parents = {r.parent for r in matrix.requirements if r.parent}
-    leaves = [r.id for r in matrix.requirements if r.kind != "objective" and r.id not in parents]
+    return [r.id for r in matrix.requirements if r.kind != "objective" and r.id not in parents]
+
+
+def _requirements(matrix: CoverageMatrix) -> Iterator[tuple[URIRef, URIRef, Facts]]:
+    """One RequirementCoverage node per requirement (organisation level)."""
+    leaves = set(_leaves(matrix))
     for req in matrix.requirements:
         cell = matrix.cell(req.id)
         current = {e.evidence for e in cell.evidence if e.current}
-        facts: dict[str, object] = {
-            "asOf": day, "requirement": req.id, "kind": req.kind, "title": req.title, "order": req.order,
-            "parent": req.parent, "leaf": req.id in leaves, "status": cell.status,
-            "excluded": cell.status == "excluded", "evidence": len({e.evidence for e in cell.evidence}),
-            "current": len(current),
-            "operating": len({e.evidence for e in cell.evidence if e.current and e.nature == "operating"}),
+        facts: Facts = {
+            VIEW.asOf: matrix.as_of, VIEW.requirement: req.id, VIEW.kind: req.kind, VIEW.title: req.title,
+            VIEW.order: req.order, VIEW.parent: req.parent, VIEW.leaf: req.id in leaves, VIEW.status: cell.status,
+            VIEW.excluded: cell.status == "excluded", VIEW.evidence: len({e.evidence for e in cell.evidence}),
+            VIEW.current: len(current),
+            VIEW.operating: len({e.evidence for e in cell.evidence if e.current and e.nature == "operating"}),
         }  # fmt: skip
-        yield from _node(f"urn:aims:coverage:requirement:{req.id}", "RequirementCoverage", facts)
-    for index, system in enumerate(matrix.systems):
+        yield view_iri("requirement", req.id), VIEW.RequirementCoverage, facts
+
+
+def _systems(matrix: CoverageMatrix, names: dict[str, str]) -> Iterator[tuple[URIRef, URIRef, Facts]]:
+    """One SystemCoverage node per AI system, counting its leaf requirements by status."""
+    leaves = _leaves(matrix)
+    for system in matrix.systems:
         cells = [matrix.cell(leaf, system) for leaf in leaves]
         counts = {s: sum(1 for c in cells if c.status == s) for s in STATUSES}
         evidence = {e.evidence for c in cells for e in c.evidence}
-        facts = {"asOf": day, "system": system, "name": names.get(system, system), "evidence": len(evidence)}
-        facts |= {"covered": counts["covered"], "designOnly": counts["design-only"], "stale": counts["stale"],
-                  "missing": counts["missing"], "excluded": counts["excluded"], "required": len(leaves)}  # fmt: skip
-        yield from _node(f"urn:aims:coverage:system:{index}", "SystemCoverage", facts)
+        facts: Facts = {
+            VIEW.asOf: matrix.as_of, VIEW.system: system, VIEW.name: names.get(system, system),
+            VIEW.evidence: len(evidence), VIEW.covered: counts["covered"], VIEW.designOnly: counts["design-only"],
+            VIEW.stale: counts["stale"], VIEW.missing: counts["missing"], VIEW.excludedCount: counts["excluded"],
+            VIEW.required: len(leaves),
+        }  # fmt: skip
+        yield view_iri("system", system), VIEW.SystemCoverage, facts
 
 
-def _overdue(matrix: CoverageMatrix, documents: dict[str, DocumentFacts]) -> Iterator[ox.Quad]:
+def _overdue(matrix: CoverageMatrix, documents: dict[str, DocumentFacts]) -> Iterator[tuple[URIRef, URIRef, Facts]]:
     """One OverdueDocument node per document whose review was due before the as-of day, with what it supports."""
     day = matrix.as_of.isoformat()
     supports: dict[str, set[str]] = {}
@@ -112,13 +151,21 @@ def _overdue(matrix: CoverageMatrix, documents: dict[str, DocumentFacts]) -> Ite
         for ref in cell.evidence if system is None else ():
             supports.setdefault(ref.evidence, set()).add(requirement)
     overdue = sorted((d.due, d.id, d) for d in documents.values() if d.due is not None and d.due[:10] < day)
-    for index, (due, ident, doc) in enumerate(overdue):
-        facts: dict[str, object] = {
-            "asOf": matrix.as_of,
-            "document": ident,
-            "title": doc.title,
-            "issued": doc.issued,
-            "reviewDue": due,
-            "supports": " ".join(sorted(supports.get(ident, ()))) or None,
+    for due, ident, doc in overdue:
+        facts: Facts = {
+            VIEW.asOf: matrix.as_of,
+            VIEW.document: ident,
+            VIEW.title: doc.title,
+            VIEW.issued: _day(doc.issued),
+            VIEW.reviewDue: _day(due),
+            VIEW.supports: " ".join(sorted(supports.get(ident, ()))) or None,
         }
-        yield from _node(f"urn:aims:coverage:document:{index}", "OverdueDocument", facts)
+        yield view_iri("document", ident), VIEW.OverdueDocument, facts
+
+
+def _day(value: str | None) -> date | str | None:
+    """A date string as a date (typed xsd:date in the view), anything else as it is."""
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return value

@@ -14,18 +14,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from rdflib import Dataset
-
 from aimsgraph.coverage.matrix import CoverageCell, CoverageMatrix, DocumentFacts, coverage_matrix, document_facts
 from aimsgraph.errors import InputError
 from aimsgraph.rules.findings import ValidationReport
 from aimsgraph.store import Store
-from aimsgraph.store import rows as fast_rows
-from aimsgraph.vocabulary.namespaces import PREFIXES, GraphName, local_id
+from aimsgraph.vocabulary.namespaces import GraphName, local_id
 from aimsgraph.workspace import Workspace
 
 ORG_LEVEL = "organisation"
-GRAPH_FORMATS = {"turtle": "turtle", "json-ld": "json-ld", "trig": "trig", "nquads": "nquads"}
+GRAPH_FORMATS = {"turtle": "ttl", "json-ld": "jsonld", "trig": "trig", "nquads": "nq"}  # ours -> Store.dump
 SOA_QUERY = """
 PREFIX aims: <https://w3id.org/aimsgraph/ns#>
 SELECT ?control ?applicable ?justification ?status ?owner ?reviewed WHERE {
@@ -133,9 +130,9 @@ def matrix_rows(matrix: CoverageMatrix) -> list[list[str]]:
 
 def soa_rows(store: Store, matrix: CoverageMatrix) -> list[SoaRow]:
     """The Statement of Applicability: one row per Annex A control, SoA facts joined with coverage and risks."""
-    decisions = {str(r[0]): r for r in fast_rows(store, SOA_QUERY)}
+    decisions = {str(r[0]): r for r in store.values(SOA_QUERY)}
     risks: dict[str, set[str]] = {}
-    for risk, control in fast_rows(store, RISK_CONTROLS_QUERY):
+    for risk, control in store.values(RISK_CONTROLS_QUERY):
         risks.setdefault(str(control), set()).add(str(risk))
     out = []
     for req in matrix.requirements:
@@ -169,7 +166,7 @@ def register_rows(store: Store, matrix: CoverageMatrix, root: Path | None) -> li
             supports.setdefault(ref.evidence, set()).add(cell.requirement)
     day, facts = matrix.as_of.isoformat(), document_facts(store)
     out = []
-    for doc, file, kind, nature, owner, interval, recorded in fast_rows(store, REGISTER_QUERY):
+    for doc, file, kind, nature, owner, interval, recorded in store.values(REGISTER_QUERY):
         fact = facts.get(doc or "") or DocumentFacts(local_id(doc or ""), "", None, None, False)
         due = _s(fact.due)
         out.append(
@@ -288,16 +285,7 @@ def graph_export(store: Store, rdf_format: str, graph: str | None = None) -> str
     """The whole dataset (all named graphs) or one named graph (`graph`: catalog, org ...), serialised."""
     if graph is not None and graph not in {g.value for g in GraphName}:
         raise InputError(f"unknown graph '{graph}'; graphs: {', '.join(g.value for g in GraphName)}")
-    names = [GraphName(graph)] if graph else list(GraphName)
     if graph is None and rdf_format == "turtle":
         raise InputError("the whole store holds several graphs: use --format trig, nquads or json-ld, or --graph NAME")
-    dataset = Dataset()
-    for prefix, namespace in PREFIXES.items():
-        dataset.bind(prefix, namespace)
-    for name in names:
-        target = dataset.graph(name.iri)
-        for triple in store.graph(name):
-            target.add(triple)
-    if graph is not None and rdf_format in ("turtle", "json-ld"):
-        return dataset.graph(names[0].iri).serialize(format=GRAPH_FORMATS[rdf_format])
-    return dataset.serialize(format=GRAPH_FORMATS[rdf_format])
+    name = GraphName(graph) if graph else None
+    return store.dump(GRAPH_FORMATS[rdf_format], name).decode("utf-8")

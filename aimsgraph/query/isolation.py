@@ -12,22 +12,16 @@ writer compacts files under it), or the quads of an in-memory store such as the 
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable
 from functools import partial
 from multiprocessing.connection import Connection
-from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
 from rdflib import Graph
 
 from aimsgraph.errors import AimsError, InputError, StoreError
 from aimsgraph.query import fork_server
-from aimsgraph.store import Store
+from aimsgraph.store import Snapshot, Store
 
 # Evaluates the query on the store it is given and returns a QueryOutcome; sent to the child, so it must pickle
 # (a module-level function or a functools.partial of one, never a lambda).
@@ -44,43 +38,7 @@ def start_fork_server() -> None:
     fork_server.start(PRELOAD)
 
 
-@dataclass(frozen=True)
-class _Copy:
-    """What a child needs to open the store on its own: a checkpoint folder, or an in-memory store's quads."""
-
-    label: str
-    checkpoint: str = ""
-    quads: bytes = b""
-
-    def open(self) -> Store:
-        if self.checkpoint:
-            return Store.on_disk(Path(self.checkpoint), read_only=True)
-        store = Store.in_memory()
-        inner = store.oxigraph
-        assert inner is not None  # an in-memory store is always Oxigraph
-        inner.load(self.quads, format=ox.RdfFormat.N_QUADS)
-        return store
-
-
-@contextmanager
-def _copy(store: Store) -> Iterator[_Copy]:
-    """A checkpoint of an on-disk store beside it (same file system: hard links, removed afterwards), else quads."""
-    inner = store.oxigraph
-    label = store.location or store.kind
-    if inner is None:
-        raise StoreError(f"{label}: a remote store cannot be queried in a child process")
-    if store.kind != "oxigraph" or not store.location:
-        yield _Copy(label, quads=inner.dump(format=ox.RdfFormat.N_QUADS) or b"")  # bytes when given no output
-        return
-    folder = Path(tempfile.mkdtemp(prefix=".query-", dir=Path(store.location).parent))
-    try:
-        inner.backup(str(folder / "store"))
-        yield _Copy(label, checkpoint=str(folder / "store"))
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def _answer(copy: _Copy, collect: Collect, pipe: Connection) -> None:
+def _answer(copy: Snapshot, collect: Collect, pipe: Connection) -> None:
     """In the child: evaluate and send ("ok", outcome), or ("input" | "store", one-line message)."""
     try:
         outcome = collect(copy.open())
@@ -95,7 +53,7 @@ def _answer(copy: _Copy, collect: Collect, pipe: Connection) -> None:
 
 def run_in_child(store: Store, collect: Collect, timeout: float) -> Any:
     """`collect(store)` evaluated in a child process; InputError when it passes `timeout` (the child is killed)."""
-    with _copy(store) as copy:
+    with store.snapshot() as copy:
         pid, connection = fork_server.submit(partial(_answer, copy, collect), PRELOAD)
         kind, payload = _wait(pid, connection, timeout)
     if kind == "input":

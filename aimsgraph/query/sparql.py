@@ -17,11 +17,10 @@ from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Identifier
 
-from aimsgraph.coverage.view import coverage_view, reads_view
+from aimsgraph.coverage.view import reads_view, view_store
 from aimsgraph.errors import InputError, StoreError
 from aimsgraph.query.isolation import run_in_child
-from aimsgraph.store import Store
-from aimsgraph.store.answers import QueryOutcome, evaluate
+from aimsgraph.store import QueryOutcome, Store
 from aimsgraph.vocabulary.resources import query_files
 
 __all__ = [
@@ -212,32 +211,13 @@ def _view_day(bindings: Mapping[str, Identifier]) -> date:
 
 # ---------------------------------------------------------------- running
 def _collect(store: Store, text: str, bindings: Mapping[str, Identifier], row_limit: int) -> QueryOutcome:
-    inner = store.oxigraph
     try:
-        if inner is not None:  # straight on pyoxigraph: several times faster than rdflib's result rows
-            answer = evaluate(inner, text, bindings, row_limit)
-            return QueryOutcome(
-                answer.form, answer.variables, answer.rows, answer.boolean, answer.graph, answer.truncated
-            )
-        result = store.query(text, bindings)
-    except (RuntimeError, SyntaxError) as exc:  # Oxigraph's evaluation errors
+        return store.answer(text, bindings, row_limit)
+    except (RuntimeError, SyntaxError) as exc:  # the store's evaluation errors
         message = str(exc).splitlines()[0]
         if "SELECT projection" in message:
             message += " (a parameter must be a variable the query SELECTs)"
         raise InputError(f"query failed: {message}") from None
-    if result.type == "ASK":
-        return QueryOutcome("ASK", boolean=bool(result.askAnswer))
-    if result.type in ("CONSTRUCT", "DESCRIBE"):
-        return QueryOutcome(result.type, graph=result.graph)
-    variables = [str(v) for v in result.vars or []]
-    rows: list[tuple[Identifier | None, ...]] = []
-    for row in result:  # a remote store's rows (rdflib terms already)
-        rows.append(tuple(row))  # type: ignore[arg-type]
-        if len(rows) > row_limit:
-            break
-    if len(rows) > row_limit:
-        return QueryOutcome("SELECT", variables, rows[:row_limit], truncated=True)
-    return QueryOutcome("SELECT", variables, rows)
 
 
 def run_query(
@@ -253,12 +233,13 @@ def run_query(
 
     With `isolate` an embedded store is queried in a child process that the time limit kills (for long-lived
     processes such as the endpoint); otherwise in a daemon thread, which a process that exits after the
-    answer (the CLI) stops with it. A query naming the coverage view reads the view instead of the store.
+    answer (the CLI) stops with it. A query naming the coverage view reads the view of its ?as_of day
+    (today's is kept in the store).
     """
     form, iris = _guard(text)
     values = dict(bindings or {})
-    if isolate and store.kind != "sparql":
-        target = coverage_view(store, _view_day(values)) if reads_view(iris) else store
+    if isolate and store.embedded:
+        target = view_store(store, _view_day(values)) if reads_view(iris) else store
         collect = partial(_collect, text=text, bindings=values, row_limit=row_limit)  # pickles, unlike a lambda
         outcome: QueryOutcome = run_in_child(target, collect, timeout)
     else:
@@ -274,7 +255,7 @@ def _in_thread(
 
     def work() -> None:
         try:
-            target = coverage_view(store, _view_day(bindings)) if view else store
+            target = view_store(store, _view_day(bindings)) if view else store
             box["outcome"] = _collect(target, text, bindings, row_limit)
         except BaseException as exc:  # handed back to the caller's thread
             box["error"] = exc

@@ -26,8 +26,8 @@ class Count:
 
 def store_stats(store: Store) -> list[Count]:
     """Triples per named graph (all six, zero where empty) and instances of each aimsgraph class."""
-    by_graph = {str(row[0]): int(row[1]) for row in store.select(_GRAPH_COUNTS)}
+    by_graph = {str(row[0]): int(row[1] or 0) for row in store.values(_GRAPH_COUNTS)}
     counts = [Count("graph", name.value, by_graph.get(str(name.iri), 0)) for name in GraphName]
-    classes = sorted((str(row[0])[len(str(AIMS._NS)) :], int(row[1])) for row in store.select(_CLASS_COUNTS))
+    classes = sorted((str(row[0])[len(str(AIMS._NS)) :], int(row[1] or 0)) for row in store.values(_CLASS_COUNTS))
     counts += [Count("class", name, n) for name, n in classes]
     return counts

@@ -96,15 +96,8 @@ def facts_graph(as_of: date, current: dict[str, str], missing: set[str]) -> Grap
 def data_graph(store: Store, facts: Graph) -> Graph:
     """The graphs the rules read, merged into one rdflib graph for pyshacl."""
     graph = Graph()
-    inner = store.oxigraph
-    for name in DATA_GRAPHS:
-        if inner is not None:
-            import pyoxigraph as ox
-
-            data = inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(str(name.iri)))
-            graph.parse(data=data, format="nt")
-        else:
-            graph += store.graph(name)
+    for name in DATA_GRAPHS:  # N-Triples straight from the store: far faster than copying triple by triple
+        graph.parse(data=store.dump("nt", name), format="nt")
     return graph + facts
 
 

@@ -1,6 +1,16 @@
-"""The one door to the triple store: nothing outside this package knows which backend holds the data."""
+"""The one door to the triple store: nothing outside this package knows which backend holds the data.
 
-from aimsgraph.store.backend import Store
-from aimsgraph.store.fastquery import Row, cached, cached_rows, clear_caches, rows
+Read with `Store.select` (RDF terms), `Store.values` (lexical forms, the bulk path) or `Store.answer` (a user query
+of any form); cache derived values with `cached` / `cached_rows`, which follow the store's writes.
+"""
 
-__all__ = ["Row", "Store", "cached", "cached_rows", "clear_caches", "rows"]
+from aimsgraph.store.answers import QueryOutcome, Snapshot
+from aimsgraph.store.backend import Row, Store, Terms
+from aimsgraph.store.cache import cached, cached_rows, clear_caches
+
+__all__ = ["QueryOutcome", "Row", "Snapshot", "Store", "Terms", "cached", "cached_rows", "clear_caches", "rows"]
+
+
+def rows(store: Store, sparql: str, bindings: object = None, graphs: object = None) -> list[Row]:
+    """Deprecated spelling of `store.values` (kept while callers move)."""
+    return store.values(sparql, bindings, graphs)  # type: ignore[arg-type]

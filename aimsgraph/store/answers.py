@@ -7,15 +7,24 @@ makes that a dictionary lookup for the repeated ones (dates, counts, types).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.query import Result
 from rdflib.term import Identifier
 
 from aimsgraph.vocabulary.namespaces import PREFIXES
+
+if TYPE_CHECKING:
+    from aimsgraph.store.backend import Store
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 PREFIX_MAP = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
@@ -46,7 +55,8 @@ def to_oxigraph(term: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 
 
 @lru_cache(maxsize=1 << 18)  # a pure function of an immutable term; the explorer and endpoint ask again and again
-def _to_rdflib(term: object) -> Identifier:
+def to_rdflib(term: object) -> Identifier:
+    """A pyoxigraph term as an rdflib term (cached: answers repeat the same terms)."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -70,12 +80,58 @@ def evaluate(store: ox.Store, text: str, bindings: Mapping[str, Identifier], row
     if isinstance(result, ox.QueryTriples):
         graph = Graph()
         for triple in result:
-            graph.add((_to_rdflib(triple.subject), _to_rdflib(triple.predicate), _to_rdflib(triple.object)))
+            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
         return QueryOutcome("CONSTRUCT", graph=graph)
     answer = QueryOutcome("SELECT", [v.value for v in result.variables])
     for solution in result:
         if len(answer.rows) == row_limit:
             answer.truncated = True
             break
-        answer.rows.append(tuple(None if term is None else _to_rdflib(term) for term in solution))
+        answer.rows.append(tuple(None if term is None else to_rdflib(term) for term in solution))
     return answer
+
+
+def outcome_of(result: Result, row_limit: int) -> QueryOutcome:
+    """An rdflib query result (a remote store's answer) as a QueryOutcome of at most `row_limit` rows."""
+    if result.type == "ASK":
+        return QueryOutcome("ASK", boolean=bool(result.askAnswer))
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        return QueryOutcome(result.type, graph=result.graph)
+    answer = QueryOutcome("SELECT", [str(v) for v in result.vars or []])
+    for row in result:
+        if len(answer.rows) == row_limit:
+            answer.truncated = True
+            break
+        answer.rows.append(tuple(row))  # type: ignore[arg-type]
+    return answer
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a child process needs to open a copy of the store: a checkpoint folder, or an in-memory store's quads."""
+
+    label: str
+    checkpoint: str = ""
+    quads: bytes = b""
+
+    def open(self) -> Store:
+        """The copy as a Store (read-only for a checkpoint)."""
+        from aimsgraph.store.backend import Store
+
+        if self.checkpoint:
+            return Store.on_disk(Path(self.checkpoint), read_only=True)
+        return Store.from_quads(self.quads)
+
+
+@contextmanager
+def snapshot_of(store: ox.Store, label: str, location: str) -> Iterator[Snapshot]:
+    """A checkpoint of an on-disk store beside it (same file system: hard links, removed afterwards), else quads."""
+    if not location:
+        yield Snapshot(label, quads=store.dump(format=ox.RdfFormat.N_QUADS) or b"")  # bytes when given no output
+        return
+    folder = Path(tempfile.mkdtemp(prefix=".query-", dir=Path(location).parent))
+    try:
+        store.backup(str(folder / "store"))
+        yield Snapshot(label, checkpoint=str(folder / "store"))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

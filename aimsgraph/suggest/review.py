@@ -110,6 +110,7 @@ def _link(
     link = URIRef(f"urn:aims:link:review.{view.id}")
     doc = URIRef(f"urn:aims:evidence:{view.document}")
     passage = store.select(PASSAGE, {"s": suggestion})[0][1]
+    assert passage is not None  # the PASSAGE pattern binds it
     for prop, value in (
         (RDF.type, AIMS.EvidenceLink),
         (AIMS.id, Literal(f"review.{view.id}")),
@@ -127,4 +128,5 @@ def _link(
     ):
         graph.add((link, prop, value))
     for _doc, system in store.select(SYSTEMS, {"doc": doc}):
-        graph.add((link, AIMS.forSystem, system))
+        if system is not None:
+            graph.add((link, AIMS.forSystem, system))

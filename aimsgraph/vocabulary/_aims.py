@@ -1,5 +1,5 @@
 """Closed namespace of the aimsgraph vocabulary. Generated from ontology/aims.ttl:
-python -m aimsgraph.vocabulary > aimsgraph/vocabulary/_aims.py. Do not edit by hand."""
+python -m aimsgraph.vocabulary aims > aimsgraph/vocabulary/_aims.py. Do not edit by hand."""
 
 from rdflib.namespace import DefinedNamespace, Namespace
 from rdflib.term import URIRef

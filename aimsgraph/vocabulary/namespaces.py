@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from urllib.parse import quote
 
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from aimsgraph.vocabulary._aims import AIMS
+from aimsgraph.vocabulary._view import VIEW
 
 __all__ = [
     "AIMS",
+    "DERIVED_FROM",
     "FRAMEWORK",
     "ISO",
     "PREFIXES",
     "ROLE",
+    "VIEW",
     "GraphName",
     "local_id",
     "org_iri",
     "requirement_id",
     "requirement_iri",
+    "view_iri",
 ]
 
 ISO = Namespace("https://w3id.org/aimsgraph/iso42001/")
@@ -37,6 +42,7 @@ PREFIXES: dict[str, Namespace] = {
     "skos": Namespace(str(SKOS)),
     "dcterms": Namespace(str(DCTERMS)),
     "prov": Namespace(str(PROV)),
+    "view": Namespace(str(VIEW._NS)),
 }
 
 
@@ -49,10 +55,23 @@ class GraphName(StrEnum):
     SUGGESTIONS = "suggestions"
     REVIEWS = "reviews"
     HISTORY = "history"
+    COVERAGE = "coverage"  # derived: the coverage view (ontology/view.ttl), recomputed from DERIVED_FROM's graphs
 
     @property
     def iri(self) -> URIRef:
         return URIRef(f"urn:aims:graph:{self.value}")
+
+
+# Derived graphs and the graphs each is computed from: a write to a source drops the derived graph in the same
+# transaction (Store.update), so it is never read stale. Suggestions and history never count as coverage.
+DERIVED_FROM: dict[GraphName, tuple[GraphName, ...]] = {
+    GraphName.COVERAGE: (GraphName.CATALOG, GraphName.ORG, GraphName.DOCUMENTS, GraphName.REVIEWS),
+}
+
+
+def view_iri(kind: str, key: str) -> URIRef:
+    """IRI of a node of the coverage view: urn:aims:coverage:<kind>:<key> (requirement, system, document)."""
+    return URIRef(f"urn:aims:coverage:{kind}:{quote(key, safe='._-')}")
 
 
 def requirement_iri(requirement_id: str) -> URIRef:

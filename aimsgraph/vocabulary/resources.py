@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import resources
 from importlib.resources.abc import Traversable
 
-ONTOLOGY_FILES = ("aims.ttl", "roles.ttl", "iso42001.ttl")
+ONTOLOGY_FILES = ("aims.ttl", "view.ttl", "roles.ttl", "iso42001.ttl")
 
 
 def _folder(package: str) -> Traversable:
@@ -13,7 +13,7 @@ def _folder(package: str) -> Traversable:
 
 
 def ontology_file(name: str) -> Traversable:
-    """A file of the shipped ontology folder (aims.ttl, roles.ttl, iso42001.ttl)."""
+    """A file of the shipped ontology folder (aims.ttl, view.ttl, roles.ttl, iso42001.ttl)."""
     return _folder("ontology").joinpath(name)
 
 
