@@ -20,13 +20,21 @@ class AimsGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             try:
-                return super().invoke(ctx)
-            finally:
-                if isinstance(ctx.obj, Context):
-                    ctx.obj.settle()
+                result = super().invoke(ctx)
+            except click.exceptions.Exit:  # a command that ended with its exit code (validate: 1 when gaps exist)
+                _settle(ctx)
+                raise
+            _settle(ctx)
+            return result
         except AimsError as exc:
             click.echo(f"aimsgraph: error: {exc}", err=True)
             ctx.exit(EXIT_BAD_INPUT)
+
+
+def _settle(ctx: click.Context) -> None:
+    """After a command that did not fail: the settling every command gets (see Context.settle)."""
+    if isinstance(ctx.obj, Context):
+        ctx.obj.settle()
 
 
 class Context:

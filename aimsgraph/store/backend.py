@@ -18,7 +18,7 @@ from oxrdflib import OxigraphStore
 from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
-from rdflib.query import Result
+from rdflib.query import Result, ResultException
 from rdflib.term import Identifier
 
 from aimsgraph.errors import StoreError
@@ -224,7 +224,7 @@ class Store:
             return self.dataset.query(sparql, initBindings=dict(bindings or {}))
         except (OSError, ConnectionError) as exc:
             raise StoreError(f"{self.label}: query failed: {exc}") from None
-        except ValueError as exc:  # a remote endpoint that answered something that is not SPARQL results
+        except (ValueError, ResultException) as exc:  # a remote endpoint that answered something not SPARQL results
             raise StoreError(f"{self.label}: unreadable answer: {str(exc)[:120]}") from None
 
     # ---------------------------------------------------------------- write bookkeeping
