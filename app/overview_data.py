@@ -7,6 +7,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from aimsgraph.coverage.matrix import OUT_OF_SCOPE
+
 if TYPE_CHECKING:
     from aimsgraph.coverage.matrix import CoverageMatrix
     from aimsgraph.rules.findings import ValidationReport
@@ -31,8 +33,9 @@ class OverviewFigures:
     """What the Overview draws: headline counts, statuses per group, the group x system heatmap, severities."""
 
     covered: int = 0
-    required: int = 0
+    required: int = 0  # applicable leaf requirements of the organisation (CoverageMatrix.figure)
     missing: int = 0
+    scopes: list[dict[str, Any]] = field(default_factory=list)  # every scope's figure, organisation first
     groups: list[dict[str, Any]] = field(default_factory=list)
     heatmap: list[dict[str, Any]] = field(default_factory=list)
     systems: list[str] = field(default_factory=list)
@@ -40,8 +43,8 @@ class OverviewFigures:
 
 
 def _leaves(matrix: CoverageMatrix) -> list[Requirement]:
-    parents = {r.parent for r in matrix.requirements}
-    return [r for r in matrix.requirements if r.id not in parents]
+    leaves = set(matrix.leaves())
+    return [r for r in matrix.requirements if r.id in leaves]
 
 
 def group_statuses(matrix: CoverageMatrix) -> list[dict[str, Any]]:
@@ -59,11 +62,13 @@ def group_statuses(matrix: CoverageMatrix) -> list[dict[str, Any]]:
 
 
 def heatmap(matrix: CoverageMatrix) -> list[dict[str, Any]]:
-    """Per group and scope (organisation or AI system): covered / required and the share covered."""
+    """Per group and scope (organisation or AI system): covered / applicable leaf requirements (as CoverageMatrix.figure
+    counts them) and the share covered."""
     titles = {r.id: r.title for r in matrix.requirements if r.parent is None}
     tally: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    leaves = set(matrix.leaves())
     for (requirement, system), cell in matrix.cells.items():
-        if cell.status != "excluded":
+        if requirement in leaves and cell.status not in OUT_OF_SCOPE:
             key = (group_of(requirement), system or "organisation")
             tally[key][0] += cell.status == "covered"
             tally[key][1] += 1
@@ -77,10 +82,15 @@ def overview_figures(matrix: CoverageMatrix, report: ValidationReport) -> Overvi
     """Everything the Overview shows, from the coverage matrix and the validation report."""
     statuses = Counter(matrix.cells[(leaf.id, None)].status for leaf in _leaves(matrix))
     found = Counter(f.severity for f in report.findings)
+    organisation = matrix.figure()
     return OverviewFigures(
-        covered=statuses["covered"],
-        required=sum(n for s, n in statuses.items() if s != "excluded"),
+        covered=organisation.covered,
+        required=organisation.applicable,
         missing=statuses["missing"],
+        scopes=[
+            {"scope": f.scope, "covered": f.covered, "applicable": f.applicable, "covered %": round(f.percent)}
+            for f in matrix.figures()
+        ],
         groups=group_statuses(matrix),
         heatmap=heatmap(matrix),
         systems=["organisation", *sorted(matrix.systems, key=natural)],

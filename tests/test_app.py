@@ -63,10 +63,10 @@ def missing_with_suggestion(folder: Path) -> str:
 
 
 def coverage_figures(app: st_testing.AppTest) -> tuple[str, str]:
-    """The Overview's 'Requirements covered' and 'Without evidence' figures (accepting design evidence for a
-    control moves it from missing to design-only, so the second changes even when the first does not)."""
+    """The Overview's organisation figure and 'Without evidence' (accepting design evidence for a control moves it
+    from missing to design-only, so the second changes even when the first does not)."""
     figures = {m.label: m.value for m in app.metric}
-    return figures["Requirements covered"], figures["Without evidence"]
+    return figures["Organisation: requirements covered"], figures["Without evidence"]
 
 
 def test_accepting_a_suggestion_changes_coverage(suggested_demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:

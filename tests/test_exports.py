@@ -39,9 +39,12 @@ def test_coverage_csv_json_markdown_html(demo_dir: Path, tmp_path: Path) -> None
         "scrivo-intake",
     ]
     by_id = {r[0]: r for r in rows[1:]}
-    assert len(by_id) == 81
+    assert len(by_id) == 82  # 81 clauses and controls, then the coverage figure of each scope
     assert by_id["A.7.5"][4] == "stale: data-provenance-claimsight"
-    assert by_id["A.4.4"][4] == "missing" and by_id["A.5.5"][4] == "excluded"
+    assert by_id["A.4.4"][4] == "missing" and by_id["A.5.5"][4].startswith("excluded: excluded in the SoA")
+    halden = rows[0].index("halden-assist")
+    assert by_id["A.6.2.2"][halden].startswith("not-applicable: ") and "AI customer" in by_id["A.6.2.2"][halden]
+    assert by_id["coverage"][4] == "63/67 (94%)"
     assert by_id["A.8.4"][4].startswith("design-only")
     data = json.loads(_export(demo_dir, "coverage", "--format", "json"))
     assert data["as_of"] == AS_OF and len(data["soa"]) == 38 and data["findings"]
@@ -68,8 +71,9 @@ def test_xlsx_workbook_and_libreoffice(demo_dir: Path, tmp_path: Path) -> None:
     book = load_workbook(out)
     assert book.sheetnames == ["Matrix", "SoA", "Findings", "Evidence register"]
     matrix = book["Matrix"]
-    assert matrix.freeze_panes == "E2" and matrix.auto_filter.ref == "A1:H82"
-    colours = {row[4].value.split(":")[0]: row[4].fill.start_color.rgb for row in matrix.iter_rows(min_row=2)}
+    assert matrix.freeze_panes == "E2" and matrix.auto_filter.ref == "A1:H83"
+    rows = [row for row in matrix.iter_rows(min_row=2) if row[0].value != "coverage"]
+    colours = {row[4].value.split(":")[0]: row[4].fill.start_color.rgb for row in rows}
     assert len(set(colours.values())) == 5
     register = {row[0].value: row for row in book["Evidence register"].iter_rows(min_row=2)}
     assert len(register["ai-policy"][11].value) == 64 and register["ai-policy"][8].value == "2027-02-03"

@@ -16,11 +16,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from aimsgraph.coverage.applicability import Applicability, applicability
 from aimsgraph.store import Store, cached, cached_rows
 from aimsgraph.vocabulary.catalog import Requirement, load_requirements
 from aimsgraph.vocabulary.namespaces import GraphName, local_id
 
-Status = Literal["covered", "stale", "design-only", "missing", "excluded"]
+Status = Literal["covered", "stale", "design-only", "missing", "excluded", "not-applicable"]
+STATUSES: tuple[Status, ...] = ("covered", "design-only", "stale", "missing", "excluded", "not-applicable")
+OUT_OF_SCOPE = ("excluded", "not-applicable")  # cells that do not count towards a coverage figure
 
 # Links and the documents they point to are fetched apart (each a cheap scan, cached per graph) and joined here:
 # one query joining them with ten OPTIONALs was the slowest step of validation at 1M triples.
@@ -37,7 +40,7 @@ SELECT ?req ?doc ?sys ?decided ?method ?passage ?reviewer WHERE {
 """
 # Each document once before the OPTIONALs (the UNION alone yields it up to four times: 4x the lookups).
 DOCUMENTS_QUERY = """
-SELECT ?doc ?id ?title ?issued ?due ?op WHERE {
+SELECT ?doc ?id ?title ?issued ?due ?op ?all WHERE {
   { SELECT DISTINCT ?doc WHERE {
       { ?doc a aims:Document } UNION { ?doc dcterms:issued [] } UNION { ?doc aims:reviewDue [] }
       UNION { ?doc a aims:OperatingEvidence } } }
@@ -46,13 +49,15 @@ SELECT ?doc ?id ?title ?issued ?due ?op WHERE {
   OPTIONAL { ?doc dcterms:issued ?issued }
   OPTIONAL { ?doc aims:reviewDue ?due }
   OPTIONAL { ?doc a ?op FILTER(?op = aims:OperatingEvidence) }
+  OPTIONAL { ?doc aims:allSystems ?all }
 }
 """
 LINK_GRAPHS = (GraphName.ORG, GraphName.REVIEWS)  # manual links, reviewed links
 DOCUMENT_GRAPHS = (GraphName.ORG, GraphName.DOCUMENTS)  # the evidence register, ingested documents
 EXCLUDED_QUERY = """
-SELECT ?control ?applicable WHERE {
+SELECT ?control ?applicable ?justification WHERE {
   ?row a aims:ApplicabilityDecision ; aims:control ?control ; aims:applicable ?applicable
+  OPTIONAL { ?row aims:justification ?justification }
 }
 """
 SYSTEMS_QUERY = "SELECT ?id WHERE { ?s a aims:AISystem ; aims:id ?id }"
@@ -70,6 +75,7 @@ class EvidenceRef:
     passage: str | None
     reviewer: str | None
     decided: str | None
+    all_systems: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,24 @@ class CoverageCell:
     system: str | None
     status: Status
     evidence: tuple[EvidenceRef, ...]
+    reason: str | None = None  # for not-applicable and excluded: the rule, role, stage or SoA row behind it
+
+
+@dataclass(frozen=True)
+class Figure:
+    """Coverage of one scope: covered applicable leaf requirements out of applicable leaf requirements."""
+
+    scope: str  # "organisation" or an AI system id
+    covered: int
+    applicable: int
+
+    @property
+    def percent(self) -> float:
+        """The figure in per cent (0 when nothing applies)."""
+        return 100.0 * self.covered / self.applicable if self.applicable else 0.0
+
+    def __str__(self) -> str:
+        return f"{self.covered}/{self.applicable} ({self.percent:.0f}%)"
 
 
 @dataclass(frozen=True)
@@ -105,6 +129,22 @@ class CoverageMatrix:
         """The cell of a requirement (organisation level when system is None)."""
         return self.cells[(requirement, system)]
 
+    def leaves(self) -> list[str]:
+        """The requirements that need evidence of their own: controls and clauses without sub-clauses."""
+        parents = {r.parent for r in self.requirements if r.parent}
+        return [r.id for r in self.requirements if r.kind != "objective" and r.id not in parents]
+
+    def figure(self, system: str | None = None) -> Figure:
+        """The coverage figure of one scope (the organisation when system is None): the one definition used
+        everywhere (validate, stats, exports, the explorer, the coverage view)."""
+        statuses = [self.cells[(leaf, system)].status for leaf in self.leaves()]
+        applicable = [s for s in statuses if s not in OUT_OF_SCOPE]
+        return Figure(system or "organisation", applicable.count("covered"), len(applicable))
+
+    def figures(self) -> list[Figure]:
+        """The organisation's figure, then each AI system's."""
+        return [self.figure(None), *(self.figure(system) for system in self.systems)]
+
     def group_summary(self) -> list[GroupSummary]:
         """Per top clause 4..10 and per Annex A objective: leaf requirements covered / needing coverage."""
         children = _children(self.requirements)
@@ -113,7 +153,7 @@ class CoverageMatrix:
             if req.parent is None:
                 leaves = [leaf for leaf in _leaves(req.id, children) if leaf != req.id or not children[req.id]]
                 statuses = [self.cells[(leaf, None)].status for leaf in leaves]
-                required = sum(1 for s in statuses if s != "excluded")
+                required = sum(1 for s in statuses if s not in OUT_OF_SCOPE)
                 covered = sum(1 for s in statuses if s == "covered")
                 out.append(GroupSummary(req.id, req.title, covered, required))
         return out
@@ -159,6 +199,7 @@ class DocumentFacts:
     issued: str | None
     due: str | None
     operating: bool
+    all_systems: bool = False
 
 
 def accepted_links(store: Store) -> list[LinkRow]:
@@ -184,11 +225,12 @@ def document_facts(store: Store) -> dict[str, DocumentFacts]:
 
 def _fetch_documents(store: Store) -> dict[str, DocumentFacts]:
     found: dict[str, DocumentFacts] = {}
-    for doc, ident, title, issued, due, op in store.values(DOCUMENTS_QUERY, graphs=DOCUMENT_GRAPHS):
+    for doc, ident, title, issued, due, op, every in store.values(DOCUMENTS_QUERY, graphs=DOCUMENT_GRAPHS):
         known = found.get(doc or "")
         if known is None or (op is not None and not known.operating):
             name = ident or local_id(doc or "")
-            found[doc or ""] = DocumentFacts(name, title or name, issued, due, op is not None)
+            all_systems = every is not None and every.lower() in ("true", "1")
+            found[doc or ""] = DocumentFacts(name, title or name, issued, due, op is not None, all_systems)
     return found
 
 
@@ -209,6 +251,7 @@ def evidence_ref(link: LinkRow, documents: dict[str, DocumentFacts], as_of: date
         passage=link.passage,
         reviewer=local_id(link.reviewer) if link.reviewer is not None else None,
         decided=link.decided,
+        all_systems=doc.all_systems,
     )
 
 
@@ -223,9 +266,9 @@ def _status(refs: set[EvidenceRef], control: bool, excluded: bool) -> Status:
 
 def _rollup(statuses: list[Status]) -> Status:
     """A parent's status from its children's: the worst one that needs work."""
-    needed = [s for s in statuses if s != "excluded"]
+    needed = [s for s in statuses if s not in OUT_OF_SCOPE]
     if not needed:
-        return "excluded"
+        return "excluded" if "excluded" in statuses else "not-applicable"
     for worst in ("missing", "stale", "design-only"):
         if worst in needed:
             return worst
@@ -265,8 +308,17 @@ def _refs(store: Store, graph: GraphName, as_of: date) -> Refs:
 
 def excluded_controls(store: Store) -> set[str]:
     """Controls the SoA marks not applicable."""
+    return set(exclusions(store))
+
+
+def exclusions(store: Store) -> dict[str, str]:
+    """Controls the SoA marks not applicable, with the reason to show (the SoA row and its justification)."""
     found = cached_rows(store, EXCLUDED_QUERY, (GraphName.ORG,))
-    return {local_id(str(c)) for c, a in found if str(a).lower() in ("false", "0")}
+    return {
+        local_id(str(c)): f"excluded in the SoA: {why}" if why else "excluded in the SoA (no justification given)"
+        for c, a, why in found
+        if str(a).lower() in ("false", "0")
+    }
 
 
 def coverage_matrix(store: Store, as_of: date | None = None, per_system: bool = True) -> CoverageMatrix:
@@ -283,23 +335,52 @@ def coverage_matrix(store: Store, as_of: date | None = None, per_system: bool = 
 def _coverage_matrix(store: Store, day: date, per_system: bool) -> CoverageMatrix:
     requirements = list(load_requirements())
     systems = sorted(str(row[0]) for row in cached_rows(store, SYSTEMS_QUERY, (GraphName.ORG,))) if per_system else []
-    refs, excluded = link_refs(store, day), excluded_controls(store)
+    refs, excluded = link_refs(store, day), exclusions(store)
+    rules = applicability(store, requirements)
     matrix = CoverageMatrix(day, requirements, systems)
     children = _children(requirements)
     by_requirement: dict[str, set[EvidenceRef]] = defaultdict(set)
     for (req_id, _), found in refs.items():
         by_requirement[req_id] |= found
+    all_systems = sorted(rules.systems)
     for req in reversed(requirements):  # children come after parents in catalog order
-        for system in (None, *systems):
+        for system in (*systems, None):  # systems first: an organisation cell looks at its systems' cells
             if children[req.id]:
-                status = _rollup([matrix.cells[(c, system)].status for c in children[req.id]])
-                matrix.cells[(req.id, system)] = CoverageCell(req.id, system, status, ())
+                cells = [matrix.cells[(c, system)] for c in children[req.id]]
+                status = _rollup([c.status for c in cells])
+                reason = next((c.reason for c in cells if c.status == status), None) if status in OUT_OF_SCOPE else None
+                matrix.cells[(req.id, system)] = CoverageCell(req.id, system, status, (), reason)
                 continue
             if system is None:
                 cell_refs = by_requirement.get(req.id, set())
+                reason = _org_reason(req.id, all_systems, rules)
             else:
-                cell_refs = refs.get((req.id, None), set()) | refs.get((req.id, system), set())
-            status = _status(cell_refs, req.kind == "control", req.id in excluded)
-            ordered = tuple(sorted(cell_refs, key=lambda r: (not r.current, r.evidence)))
-            matrix.cells[(req.id, system)] = CoverageCell(req.id, system, status, ordered)
+                org_wide = refs.get((req.id, None), set())
+                if not rules.org_suffices(req.id):
+                    org_wide = {r for r in org_wide if r.all_systems}
+                cell_refs = org_wide | refs.get((req.id, system), set())
+                reason = rules.reason(req.id, system)
+            matrix.cells[(req.id, system)] = _cell(req, system, cell_refs, excluded.get(req.id), reason)
     return matrix
+
+
+def _cell(
+    req: Requirement, system: str | None, refs: set[EvidenceRef], exclusion: str | None, not_applicable: str | None
+) -> CoverageCell:
+    """One leaf cell: excluded by the SoA, not applicable by a rule, or judged on its evidence."""
+    ordered = tuple(sorted(refs, key=lambda r: (not r.current, r.evidence)))
+    if exclusion is not None:
+        return CoverageCell(req.id, system, "excluded", ordered, exclusion)
+    if not_applicable is not None:
+        return CoverageCell(req.id, system, "not-applicable", ordered, not_applicable)
+    return CoverageCell(req.id, system, _status(refs, req.kind == "control", False), ordered)
+
+
+def _org_reason(requirement: str, systems: list[str], rules: Applicability) -> str | None:
+    """Why a requirement is not applicable to the organisation: it applies to none of its AI systems."""
+    reasons = [rules.reason(requirement, system) for system in systems]
+    if not systems or any(r is None for r in reasons):
+        return None
+    return f"applies to none of the organisation's {len(systems)} AI systems; " + "; ".join(
+        sorted({r for r in reasons if r})
+    )

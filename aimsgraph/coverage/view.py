@@ -16,10 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 
-from aimsgraph.coverage.matrix import CoverageMatrix, DocumentFacts, coverage_matrix, document_facts
+from aimsgraph.coverage.matrix import STATUSES, CoverageMatrix, DocumentFacts, coverage_matrix, document_facts
 from aimsgraph.store import Store, cached
 from aimsgraph.vocabulary.namespaces import DERIVED_FROM, VIEW, GraphName, view_iri
 
@@ -28,7 +29,6 @@ SYSTEM_NAMES = """
 SELECT ?id ?name WHERE { ?s a aims:AISystem ; aims:id ?id . OPTIONAL { ?s rdfs:label ?name } }
 """
 VIEW_DAY = "SELECT ?day WHERE { ?view a view:CoverageView ; view:asOf ?day }"
-STATUSES = ("covered", "design-only", "stale", "missing", "excluded")
 SOURCES = DERIVED_FROM[GraphName.COVERAGE]
 Facts = dict[URIRef, object]
 
@@ -85,6 +85,7 @@ def view_graph(store: Store, as_of: date) -> Graph:
         (VIEW_GRAPH, VIEW.CoverageView, stamp),
         *_requirements(matrix),
         *_systems(matrix, names),
+        *_scopes(matrix),
         *_overdue(matrix, document_facts(store)),
     ):
         graph.add((subject, RDF.type, cls))
@@ -103,17 +104,14 @@ def _literal(value: object) -> Literal:
         return Literal(value)
     if isinstance(value, int):
         return Literal(value, datatype=XSD.integer)
+    if isinstance(value, Decimal):
+        return Literal(value, datatype=XSD.decimal)
     return Literal(str(value))
-
-
-def _leaves(matrix: CoverageMatrix) -> list[str]:
-    parents = {r.parent for r in matrix.requirements if r.parent}
-    return [r.id for r in matrix.requirements if r.kind != "objective" and r.id not in parents]
 
 
 def _requirements(matrix: CoverageMatrix) -> Iterator[tuple[URIRef, URIRef, Facts]]:
     """One RequirementCoverage node per requirement (organisation level)."""
-    leaves = set(_leaves(matrix))
+    leaves = set(matrix.leaves())
     for req in matrix.requirements:
         cell = matrix.cell(req.id)
         current = {e.evidence for e in cell.evidence if e.current}
@@ -121,7 +119,7 @@ def _requirements(matrix: CoverageMatrix) -> Iterator[tuple[URIRef, URIRef, Fact
             VIEW.asOf: matrix.as_of, VIEW.requirement: req.id, VIEW.kind: req.kind, VIEW.title: req.title,
             VIEW.order: req.order, VIEW.parent: req.parent, VIEW.leaf: req.id in leaves, VIEW.status: cell.status,
             VIEW.excluded: cell.status == "excluded", VIEW.evidence: len({e.evidence for e in cell.evidence}),
-            VIEW.current: len(current),
+            VIEW.current: len(current), VIEW.reason: cell.reason,
             VIEW.operating: len({e.evidence for e in cell.evidence if e.current and e.nature == "operating"}),
         }  # fmt: skip
         yield view_iri("requirement", req.id), VIEW.RequirementCoverage, facts
@@ -129,7 +127,7 @@ def _requirements(matrix: CoverageMatrix) -> Iterator[tuple[URIRef, URIRef, Fact
 
 def _systems(matrix: CoverageMatrix, names: dict[str, str]) -> Iterator[tuple[URIRef, URIRef, Facts]]:
     """One SystemCoverage node per AI system, counting its leaf requirements by status."""
-    leaves = _leaves(matrix)
+    leaves = matrix.leaves()
     for system in matrix.systems:
         cells = [matrix.cell(leaf, system) for leaf in leaves]
         counts = {s: sum(1 for c in cells if c.status == s) for s in STATUSES}
@@ -138,9 +136,19 @@ def _systems(matrix: CoverageMatrix, names: dict[str, str]) -> Iterator[tuple[UR
             VIEW.asOf: matrix.as_of, VIEW.system: system, VIEW.name: names.get(system, system),
             VIEW.evidence: len(evidence), VIEW.covered: counts["covered"], VIEW.designOnly: counts["design-only"],
             VIEW.stale: counts["stale"], VIEW.missing: counts["missing"], VIEW.excludedCount: counts["excluded"],
-            VIEW.required: len(leaves),
+            VIEW.notApplicable: counts["not-applicable"], VIEW.required: matrix.figure(system).applicable,
         }  # fmt: skip
         yield view_iri("system", system), VIEW.SystemCoverage, facts
+
+
+def _scopes(matrix: CoverageMatrix) -> Iterator[tuple[URIRef, URIRef, Facts]]:
+    """One ScopeCoverage node per scope: the organisation's figure, then each system's (CoverageMatrix.figure)."""
+    for figure in matrix.figures():
+        facts: Facts = {
+            VIEW.asOf: matrix.as_of, VIEW.scope: figure.scope, VIEW.covered: figure.covered,
+            VIEW.applicable: figure.applicable, VIEW.percent: Decimal(f"{figure.percent:.1f}"),
+        }  # fmt: skip
+        yield view_iri("scope", figure.scope), VIEW.ScopeCoverage, facts
 
 
 def _overdue(matrix: CoverageMatrix, documents: dict[str, DocumentFacts]) -> Iterator[tuple[URIRef, URIRef, Facts]]:

@@ -14,7 +14,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from aimsgraph.coverage.matrix import CoverageCell, CoverageMatrix, DocumentFacts, coverage_matrix, document_facts
+from aimsgraph.coverage.matrix import (
+    OUT_OF_SCOPE,
+    CoverageCell,
+    CoverageMatrix,
+    DocumentFacts,
+    coverage_matrix,
+    document_facts,
+)
 from aimsgraph.errors import InputError
 from aimsgraph.rules.findings import ValidationReport
 from aimsgraph.store import Store
@@ -107,9 +114,25 @@ def _s(value: Any) -> str:
 
 
 def cell_text(cell: CoverageCell) -> str:
-    """A cell as `status: evidence ids` (ids of current evidence first)."""
+    """A cell as `status: evidence ids`, or `status: reason` for an excluded or not-applicable cell."""
+    if cell.status in OUT_OF_SCOPE and cell.reason:
+        return f"{cell.status}: {cell.reason}"
     ids = sorted({ref.evidence for ref in cell.evidence})
     return f"{cell.status}: {', '.join(ids)}" if ids else cell.status
+
+
+def cell_status(text: str) -> str:
+    """The status a cell text starts with (for colouring)."""
+    return text.split(":", 1)[0]
+
+
+FIGURE_ROW = "coverage"
+
+
+def figure_row(matrix: CoverageMatrix) -> list[str]:
+    """The last row of every matrix export: each scope's figure, covered / applicable leaf requirements."""
+    figures = [str(matrix.figure(system)) for system in (None, *matrix.systems)]
+    return [FIGURE_ROW, "", "covered / applicable leaf requirements", "", *figures]
 
 
 def matrix_header(matrix: CoverageMatrix) -> list[str]:
@@ -125,7 +148,7 @@ def matrix_rows(matrix: CoverageMatrix) -> list[list[str]]:
             continue
         cells = [cell_text(matrix.cell(req.id, system)) for system in (None, *matrix.systems)]
         out.append([req.id, req.kind, req.title, req.parent or "", *cells])
-    return out
+    return [*out, figure_row(matrix)]
 
 
 def soa_rows(store: Store, matrix: CoverageMatrix) -> list[SoaRow]:
@@ -200,6 +223,7 @@ def coverage_json(pack: AuditPack) -> str:
             "requirement": c.requirement,
             "system": c.system,
             "status": c.status,
+            "reason": c.reason,
             "evidence": [asdict(e) for e in c.evidence],
         }
         for c in matrix.cells.values()
@@ -207,6 +231,10 @@ def coverage_json(pack: AuditPack) -> str:
     data = {
         "as_of": matrix.as_of.isoformat(),
         "systems": matrix.systems,
+        "figures": [
+            {"scope": f.scope, "covered": f.covered, "applicable": f.applicable, "percent": round(f.percent, 1)}
+            for f in matrix.figures()
+        ],
         "requirements": [
             {"id": r.id, "kind": r.kind, "title": r.title, "parent": r.parent} for r in matrix.requirements
         ],
@@ -236,6 +264,7 @@ body{font-family:system-ui,sans-serif;margin:1.5rem;color:#222}table{border-coll
 th,td{border:1px solid #ccc;padding:.25rem .4rem;vertical-align:top;text-align:left}
 thead th{position:sticky;top:0;background:#f4f4f4}.covered{background:#c6efce}.stale{background:#ffeb9c}
 .design-only{background:#ddebf7}.missing{background:#ffc7ce}.excluded{background:#e7e6e6;color:#666}
+.not-applicable{background:#f2f2f2;color:#666}
 """
 
 
@@ -246,7 +275,7 @@ def coverage_html(pack: AuditPack) -> str:
     body = []
     for row in matrix_rows(matrix):
         fixed = "".join(f"<td>{esc(v)}</td>" for v in row[:4])
-        cells = "".join(f'<td class="{esc(v.split(":")[0])}">{esc(v)}</td>' for v in row[4:])
+        cells = "".join(f'<td class="{esc(cell_status(v))}">{esc(v)}</td>' for v in row[4:])
         body.append(f"<tr>{fixed}{cells}</tr>")
     title = f"ISO/IEC 42001 coverage on {matrix.as_of.isoformat()}"
     return (

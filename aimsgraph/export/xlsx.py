@@ -16,6 +16,7 @@ STATUS_COLOURS = {
     "design-only": "DDEBF7",
     "missing": "FFC7CE",
     "excluded": "E7E6E6",
+    "not-applicable": "F2F2F2",
 }
 # Findings reuse the status colours: a violation reads like a gap, a warning like stale evidence.
 SEVERITY_STATUS = {"violation": "missing", "warning": "stale", "info": "design-only"}

@@ -14,6 +14,7 @@ class AIMS(DefinedNamespace):
     Accept: URIRef
     Accepted: URIRef
     ApplicabilityDecision: URIRef
+    ApplicabilityRule: URIRef
     Avoid: URIRef
     Clause: URIRef
     Control: URIRef
@@ -66,6 +67,7 @@ class AIMS(DefinedNamespace):
     ValidationRun: URIRef
     acceptedBy: URIRef
     accountablePerson: URIRef
+    allSystems: URIRef
     applicable: URIRef
     appliesTo: URIRef
     asOf: URIRef
@@ -82,6 +84,7 @@ class AIMS(DefinedNamespace):
     evidenceKind: URIRef
     file: URIRef
     forSystem: URIRef
+    governs: URIRef
     group: URIRef
     hasRole: URIRef
     hasRoleAssignment: URIRef
@@ -104,6 +107,7 @@ class AIMS(DefinedNamespace):
     model: URIRef
     operatingEvidence: URIRef
     order: URIRef
+    organisationEvidenceSuffices: URIRef
     owner: URIRef
     page: URIRef
     passage: URIRef
@@ -137,5 +141,8 @@ class AIMS(DefinedNamespace):
     versionOf: URIRef
     violationCount: URIRef
     warningCount: URIRef
+    whenRole: URIRef
+    whenStage: URIRef
+    whenSupplied: URIRef
 
     _NS = Namespace("https://w3id.org/aimsgraph/ns#")

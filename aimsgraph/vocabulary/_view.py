@@ -13,7 +13,9 @@ class VIEW(DefinedNamespace):
     CoverageView: URIRef
     OverdueDocument: URIRef
     RequirementCoverage: URIRef
+    ScopeCoverage: URIRef
     SystemCoverage: URIRef
+    applicable: URIRef
     asOf: URIRef
     computed: URIRef
     covered: URIRef
@@ -28,12 +30,16 @@ class VIEW(DefinedNamespace):
     leaf: URIRef
     missing: URIRef
     name: URIRef
+    notApplicable: URIRef
     operating: URIRef
     order: URIRef
     parent: URIRef
+    percent: URIRef
+    reason: URIRef
     required: URIRef
     requirement: URIRef
     reviewDue: URIRef
+    scope: URIRef
     stale: URIRef
     status: URIRef
     supports: URIRef

@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import resources
 from importlib.resources.abc import Traversable
 
-ONTOLOGY_FILES = ("aims.ttl", "view.ttl", "roles.ttl", "iso42001.ttl")
+ONTOLOGY_FILES = ("aims.ttl", "view.ttl", "roles.ttl", "iso42001.ttl", "applicability.ttl")
 
 
 def _folder(package: str) -> Traversable:

@@ -11,8 +11,14 @@ st.title("Overview")
 figures = state.overview(root)
 
 cols = st.columns(6)
-cols[0].metric("Requirements covered", f"{figures.covered} / {figures.required}")
-cols[1].metric("Coverage", f"{100 * figures.covered / figures.required:.0f} %" if figures.required else "–")
+cols[0].metric(
+    "Organisation: requirements covered",
+    f"{figures.covered} / {figures.required}",
+    help="Covered applicable leaf requirements out of applicable ones (excluded and not-applicable do not count)",
+)
+cols[1].metric(
+    "Organisation coverage", f"{100 * figures.covered / figures.required:.0f} %" if figures.required else "–"
+)
 cols[2].metric("Without evidence", figures.missing, help="Requirements with no evidence at all")
 cols[3].metric("Violations", figures.severities["violation"])
 cols[4].metric("AI systems", len(state.systems(root)))
@@ -32,6 +38,8 @@ with right:
     else:
         st.caption("No validation runs recorded yet: `aimsgraph validate` (or the sidebar button) records one.")
 
+st.subheader("Coverage per scope")
+views.html(charts.table(figures.scopes))
 st.subheader("Coverage by requirement group and AI system")
 order = list(dict.fromkeys(row["group"] for row in figures.groups))
 views.html(charts.heatmap(figures.heatmap, order, figures.systems))
