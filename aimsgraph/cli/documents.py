@@ -14,7 +14,8 @@ from aimsgraph.cli import EXIT_GAPS, Context, pass_context
 from aimsgraph.cli.output import output_options, render_rows, write_output
 from aimsgraph.documents.extraction import ExtractionError
 from aimsgraph.documents.ingest import ingest_documents
-from aimsgraph.suggest.review import decide, default_reviewer, select_suggestions
+from aimsgraph.errors import InputError
+from aimsgraph.suggest.review import check_systems, decide, default_reviewer, select_suggestions
 from aimsgraph.suggest.suggestions import pending_suggestions, suggest_files, suggest_for_workspace
 
 SUGGESTION_COLUMNS = [
@@ -116,6 +117,12 @@ def _stateless(files: list[Path], top_k: int, model: str) -> tuple[list[dict[str
 @click.option("--document", help="Only suggestions for this evidence id.")
 @click.option("--min-score", type=float, help="Only suggestions scoring at least this.")
 @click.option("--reviewer", default=default_reviewer, show_default="$USER", help="Person id recorded as reviewer.")
+@click.option(
+    "--systems",
+    metavar="ID[,ID...]",
+    help="With --accept: the AI systems the evidence covers (default: those its register entry names).",
+)
+@click.option("--org-wide", is_flag=True, help="With --accept: the evidence covers the organisation, no one system.")
 @output_options("table", "csv", "json")
 @pass_context
 def review(
@@ -125,6 +132,8 @@ def review(
     document: str | None,
     min_score: float | None,
     reviewer: str,
+    systems: str | None,
+    org_wide: bool,
     fmt: str,
     output: Path | None,
 ) -> None:
@@ -142,8 +151,20 @@ def review(
         return
     if not (ids or document or min_score is not None):
         raise click.UsageError(f"--{action} needs suggestion IDs, --document or --min-score")
-    count = decide(store, chosen, reviewer, action == "accept")
+    scope = _scope(systems, org_wide, action)
+    count = decide(store, chosen, reviewer, action == "accept", check_systems(store, scope) if scope else scope)
     click.echo(f"{'Accepted' if action == 'accept' else 'Rejected'} {count} suggestion(s) as {reviewer}.")
+
+
+def _scope(systems: str | None, org_wide: bool, action: str) -> list[str] | None:
+    """The systems an accepted link covers: --systems, [] for --org-wide, None for the register's."""
+    if (systems is not None or org_wide) and action != "accept":
+        raise InputError("--systems and --org-wide go with --accept", field="--systems")
+    if systems is not None and org_wide:
+        raise InputError("give --systems or --org-wide, not both", field="--systems")
+    if org_wide:
+        return []
+    return None if systems is None else [s.strip() for s in systems.split(",") if s.strip()]
 
 
 COMMANDS = [ingest, suggest, review]

@@ -194,3 +194,45 @@ def _descendants(requirements: list[Requirement]) -> dict[str, set[str]]:
 
 def _true(value: str | None) -> bool:
     return value is not None and value.lower() in ("true", "1")
+
+
+def rules_markdown() -> str:
+    """The shipped applicability rules as the Markdown table of docs/validation.md (a test keeps them in sync)."""
+    from rdflib import RDF, RDFS, SKOS, URIRef
+
+    from aimsgraph.vocabulary.catalog import catalog_graph
+    from aimsgraph.vocabulary.namespaces import AIMS
+
+    graph = catalog_graph()
+
+    def names(rule: URIRef, prop: URIRef, label: URIRef) -> str:
+        found = [str(graph.value(v, label) or local_id(str(v))) for v in graph.objects(rule, prop)]
+        return " or ".join(sorted(found))
+
+    lines = ["| rule | requirements | apply only when | why |", "|---|---|---|---|"]
+    for rule in sorted(graph.subjects(RDF.type, AIMS.ApplicabilityRule), key=str):
+        assert isinstance(rule, URIRef)
+        governs = ", ".join(sorted(local_id(str(r)) for r in graph.objects(rule, AIMS.governs)))
+        when = (
+            [f"the organisation is {names(rule, AIMS.whenRole, SKOS.prefLabel)}"]
+            if graph.value(rule, AIMS.whenRole)
+            else []
+        )
+        when += (
+            [f"the system is in stage {names(rule, AIMS.whenStage, RDFS.label)}"]
+            if graph.value(rule, AIMS.whenStage)
+            else []
+        )
+        when += ["the system comes from a supplier"] if graph.value(rule, AIMS.whenSupplied) else []
+        ident = str(rule).rsplit("/", 1)[-1]
+        lines.append(f"| `{ident}` | {governs} | {'; '.join(when)} | {graph.value(rule, RDFS.comment)} |")
+    order = {str(graph.value(r, AIMS.id)): int(o) for r, o in graph.subject_objects(AIMS.order)}
+    suffices = sorted(
+        (local_id(str(r)) for r in graph.subjects(AIMS.organisationEvidenceSuffices, None)), key=order.get
+    )
+    lines += ["", "Organisation-wide evidence also covers each AI system for: " + ", ".join(suffices) + "."]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(rules_markdown(), end="")

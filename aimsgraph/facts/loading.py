@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph
+from rdflib import RDF, RDFS, Graph
 from rdflib.exceptions import ParserError
 
 from aimsgraph.errors import InputError
@@ -15,6 +15,8 @@ from aimsgraph.facts.cells import Cell, Row, read_csv, read_yaml
 from aimsgraph.facts.checking import Record, check_references, check_row
 from aimsgraph.facts.rdf import records_to_graph
 from aimsgraph.facts.schema import TABLES
+from aimsgraph.vocabulary.catalog import catalog_graph
+from aimsgraph.vocabulary.namespaces import AIMS, local_id
 
 TABLE_SUFFIXES = (".yaml", ".yml", ".csv")
 RDF_FORMATS = {".ttl": "turtle", ".jsonld": "json-ld", ".json": "json-ld", ".nt": "nt", ".trig": "trig"}
@@ -55,7 +57,10 @@ def build_org_graph(files: list[Path], workspace: Path | None = None) -> Graph:
         elif suffix == ".csv":
             rows = _csv_rows(path, label)
         elif suffix in RDF_FORMATS:
-            _parse_rdf(path, label, RDF_FORMATS[suffix], extra)
+            parsed = Graph()
+            _parse_rdf(path, label, RDF_FORMATS[suffix], parsed)
+            check_rules(parsed, label)
+            extra += parsed
             continue
         else:
             raise InputError("unsupported file type (expected .yaml, .yml, .csv, .ttl, .jsonld)", source=label)
@@ -149,3 +154,17 @@ def _refuse_remote_context(text: str, label: str) -> None:
                 walk(value)
 
     walk(data)
+
+
+def check_rules(graph: Graph, label: str) -> None:
+    """An organisation's own applicability rules may name only known requirements, roles and stages."""
+    known = catalog_graph()
+    expected = {AIMS.governs: AIMS.Requirement, AIMS.whenRole: AIMS.Role, AIMS.whenStage: AIMS.LifecycleStage}
+    for rule in graph.subjects(RDF.type, AIMS.ApplicabilityRule):
+        for prop, cls in expected.items():
+            for value in graph.objects(rule, prop):
+                types = set(known.objects(value, RDF.type))
+                if cls not in types and not any((t, RDFS.subClassOf, cls) in known for t in types):
+                    what = {AIMS.Requirement: "requirement", AIMS.Role: "role", AIMS.LifecycleStage: "stage"}[cls]
+                    field = f"{local_id(str(rule))} {prop.n3(known.namespace_manager)}"
+                    raise InputError(f"unknown {what} <{value}> in an applicability rule", source=label, field=field)

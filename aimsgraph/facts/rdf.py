@@ -175,6 +175,8 @@ def _evidence(graph: Graph, record: Record, is_impact_assessment: bool) -> None:
     systems = record.get("systems", [])
     for system in systems:
         graph.add((node, AIMS.appliesTo, org_iri("system", system)))
+    if record.get("all_systems"):  # its links count for every system, also where organisation evidence does not
+        graph.add((node, AIMS.allSystems, Literal(True)))
     for requirement in record.get("satisfies", []):
         link = org_iri("link", f"{ident}.{requirement}")
         graph.add((link, RDF.type, AIMS.EvidenceLink))
@@ -184,5 +186,5 @@ def _evidence(graph: Graph, record: Record, is_impact_assessment: bool) -> None:
         graph.add((link, AIMS.status, AIMS.Accepted))
         graph.add((link, AIMS.method, AIMS.Manual))
         _ref(graph, link, PROV.wasAttributedTo, "person", record.get("owner"))
-        for system in systems:
+        for system in () if record.get("all_systems") else systems:  # all systems: a link for none in particular
             graph.add((link, AIMS.forSystem, org_iri("system", system)))

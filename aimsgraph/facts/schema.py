@@ -119,6 +119,7 @@ TABLES: dict[str, dict[str, Field]] = {
         "review_interval": Field(Kind.DURATION),
         "satisfies": Field(Kind.REF, many=True, target="requirement"),
         "systems": Field(Kind.REF, many=True, target="ai_systems"),
+        "all_systems": Field(Kind.BOOL),
         "sha256": Field(Kind.SHA256),
     },
 }

@@ -17,10 +17,11 @@ from rdflib.namespace import PROV, XSD
 from aimsgraph.errors import InputError
 from aimsgraph.store import Store
 from aimsgraph.suggest.suggestions import SuggestionView, pending_suggestions
-from aimsgraph.vocabulary.namespaces import AIMS, GraphName, org_iri, requirement_iri
+from aimsgraph.vocabulary.namespaces import AIMS, GraphName, local_id, org_iri, requirement_iri
 from aimsgraph.workspace import Workspace
 
 SYSTEMS = "SELECT ?doc ?system WHERE { GRAPH <urn:aims:graph:org> { ?doc aims:appliesTo ?system } }"
+SYSTEM_IDS = "SELECT ?id WHERE { GRAPH <urn:aims:graph:org> { ?s a aims:AISystem ; aims:id ?id } }"
 PASSAGE = "SELECT ?s ?p WHERE { GRAPH <urn:aims:graph:suggestions> { ?s aims:passage ?p } }"
 
 
@@ -50,9 +51,14 @@ def select_suggestions(
     ]
 
 
-def accept_suggestions(workspace: Workspace, ids: list[str], reviewer: str) -> int:
-    """Accept the pending suggestions `ids`; returns how many became evidence links."""
-    return _decide(workspace.store, select_suggestions(pending_suggestions(workspace.store), ids), reviewer, True)
+def accept_suggestions(workspace: Workspace, ids: list[str], reviewer: str, systems: list[str] | None = None) -> int:
+    """Accept the pending suggestions `ids`; returns how many became evidence links.
+
+    `systems`: the AI systems the accepted evidence covers ([] for the organisation as a whole); None takes the
+    systems the document's register entry names.
+    """
+    views = select_suggestions(pending_suggestions(workspace.store), ids)
+    return _decide(workspace.store, views, reviewer, True, systems)
 
 
 def reject_suggestions(workspace: Workspace, ids: list[str], reviewer: str) -> int:
@@ -60,14 +66,44 @@ def reject_suggestions(workspace: Workspace, ids: list[str], reviewer: str) -> i
     return _decide(workspace.store, select_suggestions(pending_suggestions(workspace.store), ids), reviewer, False)
 
 
-def decide(store: Store, views: list[SuggestionView], reviewer: str, accept: bool) -> int:
-    """Record one decision for each of `views` (already selected); returns how many."""
-    return _decide(store, views, reviewer, accept)
+def decide(
+    store: Store, views: list[SuggestionView], reviewer: str, accept: bool, systems: list[str] | None = None
+) -> int:
+    """Record one decision for each of `views` (already selected); returns how many.
+
+    An accepted link covers `systems` ([] the organisation as a whole; None the document's registered systems).
+    """
+    return _decide(store, views, reviewer, accept, systems)
 
 
-def _decide(store: Store, views: list[SuggestionView], reviewer: str, accept: bool) -> int:
+def known_systems(store: Store) -> list[str]:
+    """The ids of the organisation's AI systems."""
+    return sorted(str(row[0]) for row in store.values(SYSTEM_IDS))
+
+
+def document_systems(store: Store, document: str) -> list[str]:
+    """The AI systems the register entry of `document` (an evidence id) names."""
+    rows = store.select(SYSTEMS, {"doc": org_iri("evidence", document)})
+    return sorted(local_id(str(system)) for _doc, system in rows if system is not None)
+
+
+def check_systems(store: Store, systems: list[str]) -> list[str]:
+    """`systems` if every one is an AI system of the organisation, else a one-line InputError naming the known ones."""
+    known = known_systems(store)
+    unknown = [s for s in systems if s not in known]
+    if unknown:
+        raise InputError(
+            f"unknown AI system '{unknown[0]}'; known systems: {', '.join(known) or 'none'}", field="--systems"
+        )
+    return systems
+
+
+def _decide(
+    store: Store, views: list[SuggestionView], reviewer: str, accept: bool, systems: list[str] | None = None
+) -> int:
     if not views:
         return 0
+    scope = None if systems is None else [org_iri("system", s) for s in check_systems(store, systems)]
     now = datetime.now(UTC)
     person = org_iri("person", re.sub(r"[^A-Za-z0-9._-]+", "-", reviewer).strip("-") or "unknown")
     activity = URIRef(f"urn:aims:review:{now.strftime('%Y%m%dT%H%M%S%f')}")
@@ -75,7 +111,7 @@ def _decide(store: Store, views: list[SuggestionView], reviewer: str, accept: bo
     status = AIMS.Accepted if accept else AIMS.Rejected
     for view in views:
         suggestion = URIRef(f"urn:aims:suggestion:{view.id}")
-        _link(store, links, view, suggestion, activity, person, now, status)
+        _link(store, links, view, suggestion, activity, person, now, status, scope)
         old.add((suggestion, AIMS.status, AIMS.Suggested))
         new.add((suggestion, AIMS.status, status))
     sg, rg = GraphName.SUGGESTIONS.iri, GraphName.REVIEWS.iri
@@ -106,6 +142,7 @@ def _link(
     person: URIRef,
     now: datetime,
     status: URIRef,
+    scope: list[URIRef] | None,
 ) -> None:
     link = URIRef(f"urn:aims:link:review.{view.id}")
     doc = URIRef(f"urn:aims:evidence:{view.document}")
@@ -127,6 +164,6 @@ def _link(
         (PROV.wasAttributedTo, person),
     ):
         graph.add((link, prop, value))
-    for _doc, system in store.select(SYSTEMS, {"doc": doc}):
-        if system is not None:
-            graph.add((link, AIMS.forSystem, system))
+    registered = [system for _doc, system in store.select(SYSTEMS, {"doc": doc}) if system is not None]
+    for system in registered if scope is None else scope:
+        graph.add((link, AIMS.forSystem, system))

@@ -8,7 +8,7 @@ import re
 import streamlit as st
 from aimsgraph.app import state, views
 
-from aimsgraph.suggest.review import accept_suggestions, reject_suggestions
+from aimsgraph.suggest.review import accept_suggestions, document_systems, known_systems, reject_suggestions
 from aimsgraph.suggest.suggestions import suggest_for_workspace
 
 workspace = state.workspace()
@@ -69,10 +69,19 @@ for index, s in enumerate(shown):
             unsafe_allow_html=True,
         )
 
+by_id = {s.id: s for s in shown}
+registered = sorted({system for i in chosen for system in document_systems(workspace.store, by_id[i].document)})
+scope = st.multiselect(
+    "Accepted evidence covers these AI systems (none: the organisation as a whole)",
+    known_systems(workspace.store),
+    default=registered,
+    key=f"sugg_scope_{'-'.join(registered)}",  # a new default when the chosen documents' systems change
+    help="Defaults to the systems the chosen documents' register entries name.",
+)
 cols = st.columns([1, 1, 4])
 if cols[0].button(f"Accept {len(chosen)}", type="primary", disabled=not chosen, key="sugg_accept"):
     with views.guarded("Accepting"):
-        count = accept_suggestions(workspace, chosen, reviewer or "analyst")
+        count = accept_suggestions(workspace, chosen, reviewer or "analyst", list(scope))
         state.changed()
         state.flash(f"Accepted {count} suggestion(s): coverage updated.")
         st.rerun()
