@@ -148,6 +148,26 @@ def test_no_treatment_that_accepts_or_transfers_is_a_mitigation_measure(demo: Wo
             assert URIRef(str(option)) not in set(graph.objects(cls, EX.notForOption)), (typ, cls, option)
 
 
+def test_stored_data_uses_each_property_as_declared(suggested_demo_dir: Path) -> None:
+    """Datatype properties hold literals and object properties resources, in every graph loader, ingest and
+    suggest write (the demo, ingested and suggested)."""
+    graph = vocabulary()
+    literal_valued = {str(p) for p in graph.subjects(RDF.type, OWL.DatatypeProperty)}
+    resource_valued = {str(p) for p in graph.subjects(RDF.type, OWL.ObjectProperty)}
+    workspace = Workspace.open(suggested_demo_dir)
+    try:
+        rows = workspace.store.select(
+            "SELECT ?p (SUM(IF(isLiteral(?o), 1, 0)) AS ?literals) (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } "
+            "GROUP BY ?p"
+        )
+    finally:
+        workspace.close()
+    counts = {str(p): (int(literals), int(n)) for p, literals, n in rows}
+    assert len(set(counts) & literal_valued) > 20 and len(set(counts) & resource_valued) > 20
+    assert [p for p in literal_valued & set(counts) if counts[p][0] != counts[p][1]] == []
+    assert [p for p in resource_valued & set(counts) if counts[p][0] != 0] == []
+
+
 def _directed(graph: Graph) -> list[tuple[URIRef, Node]]:
     """Each property with a version direction, its own or inherited through rdfs:subPropertyOf."""
     found = []
