@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 from aimsgraph.app import state, views
+from aimsgraph.app.icon import FAVICON
 
 from aimsgraph.rules.validation import validate_workspace
 
-st.set_page_config(page_title="aimsgraph explorer", page_icon=":material/hub:", layout="wide")
+# A local file, served by the explorer: a Material icon here becomes a favicon URL on an outside font host.
+st.set_page_config(page_title="aimsgraph explorer", page_icon=str(FAVICON), layout="wide")
 
 
 def _page(name: str, title: str, icon: str, default: bool = False) -> st.Page:

@@ -232,3 +232,13 @@ def test_the_server_says_when_the_first_page_is_prepared(demo_dir: Path) -> None
     finally:
         explorer.stop()
     assert not explorer.ready_file.exists()  # stop() cleans up after the server
+
+
+def test_the_shipped_favicon_is_our_drawing() -> None:
+    from aimsgraph.app.icon import FAVICON, SIZE, draw_icon
+    from PIL import Image, ImageChops
+
+    shipped = Image.open(FAVICON).convert("RGBA")
+    assert shipped.size == (SIZE, SIZE)
+    difference = ImageChops.difference(shipped, draw_icon()).getextrema()
+    assert max(high for _low, high in difference) <= 2, "run: python -m aimsgraph.app.icon > app/favicon.png"

@@ -13,7 +13,7 @@ from aimsgraph.app.launch import Explorer, start_explorer
 
 from aimsgraph.vocabulary.catalog import requirements_by_id
 from benchmarks.browser import CHROMIUM as DEFAULT_CHROMIUM
-from benchmarks.browser import CHROMIUM_FLAGS
+from benchmarks.browser import CHROMIUM_FLAGS, block_outside_requests
 
 pytestmark = pytest.mark.browser
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -37,12 +37,16 @@ def explorer(suggested_demo_dir: Path) -> Iterator[Explorer]:
 
 @pytest.fixture
 def page() -> Iterator[sync_api.Page]:
+    """A chromium tab that may reach only 127.0.0.1: any other request is aborted and fails the test."""
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_FLAGS))
-        tab = browser.new_page(viewport={"width": 1400, "height": 2400}, accept_downloads=True)
+        context = browser.new_context(viewport={"width": 1400, "height": 2400}, accept_downloads=True)
+        outside = block_outside_requests(context)
+        tab = context.new_page()
         tab.set_default_timeout(60_000)
         yield tab
         browser.close()
+        assert outside == [], f"the page asked a host other than 127.0.0.1: {sorted(set(outside))}"
 
 
 def settle(page: sync_api.Page) -> None:
@@ -66,6 +70,9 @@ def test_every_page_in_chromium(explorer: Explorer, page: sync_api.Page) -> None
         open_page(page, explorer.url, name)
         if name == "sparql":  # the default query ran in a child of the server's fork server
             assert page.get_by_text("3 rows", exact=True).count() == 1
+    icons = page.evaluate("() => [...document.querySelectorAll('link[rel~=icon]')].map(l => l.href)")
+    assert icons and all(icon.startswith(explorer.url) for icon in icons)  # our favicon, served by the explorer
+    assert page.request.get(icons[0]).body()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def covered_figure(page: sync_api.Page, base: str) -> str:

@@ -90,16 +90,42 @@ def test_xlsx_workbook_and_libreoffice(demo_dir: Path, tmp_path: Path) -> None:
     assert (tmp_path / "coverage.pdf").stat().st_size > 1000
 
 
-def test_oscal_loads_in_trestle(demo_dir: Path, tmp_path: Path) -> None:
+def test_oscal_results_and_the_plan_they_import_load_in_trestle(demo_dir: Path, tmp_path: Path) -> None:
+    from trestle.core import validator_factory  # noqa: F401  (imported first: trestle's validators import in a cycle)
+    from trestle.core.all_validator import AllValidator
+    from trestle.oscal.assessment_plan import AssessmentPlan
     from trestle.oscal.assessment_results import AssessmentResults
 
     out = tmp_path / "results.json"
     _export(demo_dir, "oscal", "-o", str(out))
     results = AssessmentResults.oscal_read(out)
     assert results is not None
-    findings = {f.target.target_id: f.target.status.state for f in results.results[0].findings}
-    assert findings["clause-6.3"].value == "not-satisfied" and findings["A.2.2"].value == "satisfied"
-    assert "A.5.5" not in findings
+    plan_file = out.parent / results.import_ap.href
+    assert plan_file.name == "results-plan.json" and plan_file.is_file()  # a relative href that resolves
+    plan = AssessmentPlan.oscal_read(plan_file)
+    assert plan is not None
+    assert AllValidator().model_is_valid(plan, True, None) and AllValidator().model_is_valid(results, True, None)
+    resources = {r.uuid for r in plan.back_matter.resources}
+    assert plan.import_ssp.href.startswith("#") and plan.import_ssp.href[1:] in resources
+    objectives = {part.id for o in plan.local_definitions.objectives_and_methods for part in o.parts}
+    result = results.results[0]
+    findings = {f.target.target_id: f for f in result.findings}
+    assert set(findings) == objectives  # every finding targets an objective the plan defines
+    state = {t: f.target.status.state.value for t, f in findings.items()}
+    assert state["clause-6.3_obj"] == "not-satisfied" and state["A.2.2_obj"] == "satisfied"
+    assert state["clause-4_obj"] == "satisfied"  # a parent clause, covered through its sub-clauses
+    assert findings["A.8.4_obj"].target.status.reason == "design-only"
+    assert "Only design evidence" in (findings["A.8.4_obj"].target.status.remarks or "")
+    observations = {o.uuid for o in result.observations}
+    for target, finding in findings.items():
+        if state[target] == "satisfied":  # never satisfied without evidence it can point to
+            related = finding.related_observations or []
+            assert related and {r.observation_uuid for r in related} <= observations, target
+            assert "No accepted evidence" not in finding.description
+    for document in (plan, result):  # excluded in the SoA: not assessed, and said so
+        excluded = document.reviewed_controls.control_selections[0].exclude_controls
+        assert "A.5.5" in {c.control_id for c in excluded}
+    assert "A.5.5_obj" not in findings
 
 
 def test_graph_exports(demo_dir: Path, tmp_path: Path) -> None:
@@ -122,6 +148,7 @@ def test_graph_exports(demo_dir: Path, tmp_path: Path) -> None:
         (["graph", "--format", "turtle"], "several graphs"),
         (["graph", "--graph", "nope", "--format", "turtle"], "unknown graph"),
         (["oscal", "--format", "xlsx"], "no format"),
+        (["oscal"], "give -o FILE.json"),
     ],
 )
 def test_bad_exports_exit_2_and_write_nothing(demo_dir: Path, args: list[str], message: str) -> None:

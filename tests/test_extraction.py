@@ -38,6 +38,27 @@ def test_markdown_heading_path_and_offsets(tmp_path: Path) -> None:
     assert "event logs" in passages[-1].text and passages[-1].start > passages[0].start
 
 
+def test_docx_is_read_in_document_order_with_tables_under_their_heading(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_heading("AI Policy", level=1)
+    document.add_paragraph("This policy sets how the organisation governs its AI systems.")
+    document.add_heading("Roles", level=2)
+    table = document.add_table(rows=2, cols=2)
+    for row, cells in zip(table.rows, [("Role", "Holder"), ("AI risk owner", "Head of AI governance")], strict=True):
+        row.cells[0].text, row.cells[1].text = cells
+    document.add_heading("Logging", level=2)
+    document.add_paragraph("We keep AI event logs for twelve months.")
+    path = tmp_path / "policy.docx"
+    document.save(str(path))
+    passages = extract(path).passages
+    assert [p.heading_path for p in passages] == ["AI Policy", "AI Policy > Roles", "AI Policy > Logging"]
+    assert passages[1].text == "Role | Holder AI risk owner | Head of AI governance"
+    assert passages[1].start == passages[0].end + 2 and passages[2].start == passages[1].end + 2  # in reading order
+    assert "event logs" in passages[2].text
+
+
 def test_long_blocks_are_split_at_sentences() -> None:
     from aimsgraph.documents.extraction import Block
 

@@ -42,6 +42,7 @@ def test_wheel_ships_ontology_shapes_and_demo(tmp_path: Path) -> None:
     for name in ONTOLOGY_FILES:
         assert f"aimsgraph/ontology/{name}" in names
     assert "aimsgraph/py.typed" in names
+    assert "aimsgraph/app/favicon.png" in names  # the explorer's icon is served locally, never fetched
     assert any(n.startswith("aimsgraph/shapes/") and n.endswith(".ttl") for n in names)
     demo = ROOT / "examples" / "demo-org"
     for folder in ("org", "documents"):  # every file of the demo's data folders, whatever its suffix

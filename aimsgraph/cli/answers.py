@@ -104,6 +104,8 @@ def _export_format(kind: str, fmt: str | None, output: Path | None) -> str:
         raise InputError(f"export {kind} has no format '{chosen}'; choose one of {', '.join(EXPORT_FORMATS[kind])}")
     if chosen == "xlsx" and output is None:
         raise InputError("an XLSX export needs -o FILE.xlsx")
+    if kind == "oscal" and output is None:
+        raise InputError("an OSCAL export writes the results and the plan they import: give -o FILE.json")
     if output is not None and not (output.parent if str(output.parent) else Path(".")).is_dir():
         raise InputError("folder does not exist", source=str(output.parent))
     return chosen
@@ -122,6 +124,9 @@ def export(
 ) -> None:
     """Export KIND: coverage (matrix + SoA + findings + evidence register), soa, graph, or oscal.
 
+    oscal writes two files: the assessment results (-o FILE.json) and beside them FILE-plan.json, the
+    assessment plan the results import.
+
     Files are written whole or not at all (a temporary file, then a rename).
     """
     from aimsgraph.export.audit import audit_pack, graph_export
@@ -131,16 +136,23 @@ def export(
     if kind == "graph":
         return write_output(graph_export(workspace.store, chosen, graph_name), output)
     pack = audit_pack(workspace, as_of.date() if as_of else None, with_findings=kind != "soa")
+    if kind == "oscal" and output is not None:
+        return _write_oscal(pack, workspace.config.name, output)
     write_output(_audit_file(kind, chosen, pack, workspace.config.name), output)
+
+
+def _write_oscal(pack: AuditPack, name: str, output: Path) -> None:
+    """The plan beside the results (written first, so the results never import a missing file)."""
+    from aimsgraph.export.oscal import oscal_files
+
+    for file_name, text in oscal_files(pack, name, output.name).items():
+        write_output(text, output.with_name(file_name))
 
 
 def _audit_file(kind: str, fmt: str, pack: AuditPack, name: str) -> str | bytes:
     from aimsgraph.export import audit as exports
-    from aimsgraph.export.oscal import oscal_json
     from aimsgraph.export.xlsx import coverage_workbook
 
-    if kind == "oscal":
-        return oscal_json(pack, name)
     if fmt == "xlsx":
         return coverage_workbook(pack)
     if kind == "soa":

@@ -14,7 +14,10 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from docx.table import Table
 
 SUFFIXES = {".pdf": "pdf", ".docx": "docx", ".md": "markdown", ".markdown": "markdown", ".html": "html"}
 SUFFIXES |= {".htm": "html", ".txt": "text", ".text": "text"}
@@ -253,7 +256,9 @@ def _check_zip(data: bytes) -> zipfile.ZipFile:
 
 
 def _read_docx(data: bytes) -> Read:
+    """Paragraphs and tables in document order, each table under the heading it stands beneath."""
     import docx
+    from docx.table import Table
 
     _check_zip(data)
     document = docx.Document(io.BytesIO(data))
@@ -261,9 +266,12 @@ def _read_docx(data: bytes) -> Read:
     names = {s.style_id: s.name or "" for s in document.styles}
     blocks: list[Block] = []
     headings: list[tuple[int, str]] = []
-    for paragraph in document.paragraphs:
-        text = _clean(paragraph.text)
-        style = names.get(paragraph._p.style or "", "")
+    for item in document.iter_inner_content():
+        if isinstance(item, Table):
+            blocks += [Block(row, None, tuple(h for _, h in headings)) for row in _table_rows(item)]
+            continue
+        text = _clean(item.text)
+        style = names.get(item._p.style or "", "")
         if not text:
             continue
         if style.startswith("Heading") or style == "Title":
@@ -271,12 +279,13 @@ def _read_docx(data: bytes) -> Read:
             headings = [h for h in headings if h[0] < level] + [(level, text)]
         else:
             blocks.append(Block(text, None, tuple(h for _, h in headings)))
-    for table in document.tables:
-        for row in table.rows:
-            text = _clean(" | ".join(dict.fromkeys(cell.text for cell in row.cells)))
-            if text:
-                blocks.append(Block(text, None, tuple(h for _, h in headings)))
     return blocks, _clean(document.core_properties.title or "")
+
+
+def _table_rows(table: Table) -> list[str]:
+    """One line per table row, cells joined by ' | ' (a merged cell once)."""
+    rows = (_clean(" | ".join(dict.fromkeys(cell.text for cell in row.cells))) for row in table.rows)
+    return [row for row in rows if row]
 
 
 def _read_pdf(data: bytes) -> Read:

@@ -1,8 +1,9 @@
 """Document intake: files -> documents, versions and passages in the `documents` graph, skipped by hash.
 
 A file whose SHA-256 equals its current version is skipped without parsing. A changed file becomes a new
-aims:DocumentVersion; the old one gets aims:supersededBy, and accepted links to its passages are marked
-aims:Superseded (kept, never deleted). A file that cannot be read safely is skipped with one reason.
+aims:DocumentVersion; the old one gets aims:supersededBy (and the new one prov:wasRevisionOf the old), and
+accepted links to its passages are marked aims:Superseded (kept, never deleted). A file that cannot be read
+safely is skipped with one reason.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, XSD
+from rdflib.namespace import DCTERMS, PROV, XSD
 
 from aimsgraph.documents.extraction import (
     DEFAULT_MAX_BYTES,
@@ -145,12 +146,13 @@ def version_graph(
 
 
 def supersede(store: Store, old: URIRef, new: URIRef) -> None:
-    """Mark `old` superseded by `new`: accepted links to its passages become aims:Superseded; pending
-    suggestions for it are withdrawn. All in one update."""
+    """Mark `old` superseded by `new` (and `new` prov:wasRevisionOf `old`, the PROV direction): accepted links
+    to its passages become aims:Superseded; pending suggestions for it are withdrawn. All in one update."""
     link, passage = "?link aims:passage ?p", "?p aims:inVersion <{old}>"
     store.update(
         f"""PREFIX aims: <{AIMS._NS}>
-INSERT DATA {{ GRAPH <{GraphName.DOCUMENTS.iri}> {{ <{old}> aims:supersededBy <{new}> }} }} ;
+INSERT DATA {{ GRAPH <{GraphName.DOCUMENTS.iri}> {{ <{old}> aims:supersededBy <{new}> .
+  <{new}> <{PROV.wasRevisionOf}> <{old}> }} }} ;
 DELETE {{ GRAPH <{GraphName.REVIEWS.iri}> {{ ?link aims:status aims:Accepted }} }}
 INSERT {{ GRAPH <{GraphName.REVIEWS.iri}> {{ ?link aims:status aims:Superseded }} }}
 WHERE {{ GRAPH <{GraphName.REVIEWS.iri}> {{ {link} ; aims:status aims:Accepted }}

@@ -11,13 +11,14 @@ from aimsgraph.app import state, views
 
 from aimsgraph.errors import AimsError
 from aimsgraph.export import audit as ex
-from aimsgraph.export.oscal import oscal_json
+from aimsgraph.export.oscal import oscal_files, plan_name
 from aimsgraph.export.xlsx import coverage_workbook
 
 workspace = state.workspace()
 st.title("Exports")
 st.caption("Everything an auditor asks for, from the current state of the workspace. Files are built when you click.")
 Build = Callable[[], str | bytes]
+OSCAL_RESULTS = "assessment-results.json"
 
 
 def pack() -> ex.AuditPack:
@@ -78,9 +79,15 @@ EXPORTS: list[tuple[str, str, str, Build]] = [
     ),
     (
         "OSCAL assessment results",
-        "For GRC tools that read NIST OSCAL.",
-        "assessment-results.json",
-        lambda: oscal_json(pack(), workspace.config.name),
+        f"For GRC tools that read NIST OSCAL; they import the plan below ({plan_name(OSCAL_RESULTS)}).",
+        OSCAL_RESULTS,
+        lambda: oscal_files(pack(), workspace.config.name, OSCAL_RESULTS)[OSCAL_RESULTS],
+    ),
+    (
+        "OSCAL assessment plan",
+        "The objectives and reviewed controls the results refer to; keep it beside them.",
+        plan_name(OSCAL_RESULTS),
+        lambda: oscal_files(pack(), workspace.config.name, OSCAL_RESULTS)[plan_name(OSCAL_RESULTS)],
     ),
     (
         "Knowledge graph (TriG)",
