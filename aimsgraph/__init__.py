@@ -47,7 +47,7 @@ _PUBLIC = {
     "coverage_json": "aimsgraph.export.audit",
     "coverage_markdown": "aimsgraph.export.audit",
     "graph_export": "aimsgraph.export.audit",
-    "oscal_json": "aimsgraph.export.oscal",
+    "oscal_files": "aimsgraph.export.oscal",
     "coverage_workbook": "aimsgraph.export.xlsx",
 }
 
@@ -78,7 +78,7 @@ __all__ = [  # the public names (docs/api.md); each is in _PUBLIC
     "ingest_documents",
     "load_query",
     "load_requirements",
-    "oscal_json",
+    "oscal_files",
     "pending_suggestions",
     "person_impact",
     "reject_suggestions",
@@ -105,7 +105,7 @@ if TYPE_CHECKING:  # what the type checker and editors see; at run time __getatt
         coverage_markdown,
         graph_export,
     )
-    from aimsgraph.export.oscal import oscal_json
+    from aimsgraph.export.oscal import oscal_files
     from aimsgraph.export.xlsx import coverage_workbook
     from aimsgraph.query.results import results_json
     from aimsgraph.query.sparql import QueryOutcome, bind_parameters, load_query, run_query, saved_queries

@@ -226,10 +226,9 @@ def rules_markdown() -> str:
         when += ["the system comes from a supplier"] if graph.value(rule, AIMS.whenSupplied) else []
         ident = str(rule).rsplit("/", 1)[-1]
         lines.append(f"| `{ident}` | {governs} | {'; '.join(when)} | {graph.value(rule, RDFS.comment)} |")
-    order = {str(graph.value(r, AIMS.id)): int(o) for r, o in graph.subject_objects(AIMS.order)}
-    suffices = sorted(
-        (local_id(str(r)) for r in graph.subjects(AIMS.organisationEvidenceSuffices, None)), key=order.get
-    )
+    order = {str(graph.value(r, AIMS.id)): int(str(o)) for r, o in graph.subject_objects(AIMS.order)}
+    found = (local_id(str(r)) for r in graph.subjects(AIMS.organisationEvidenceSuffices, None))
+    suffices = sorted(found, key=lambda ident: order.get(ident, 0))
     lines += ["", "Organisation-wide evidence also covers each AI system for: " + ", ".join(suffices) + "."]
     return "\n".join(lines) + "\n"
 
