@@ -19,6 +19,7 @@ from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, QueryBadFormed
 from aimsgraph.query.endpoint import EndpointSettings, SparqlServer, make_server
 from aimsgraph.workspace import Workspace
 from tests.conftest import running_queries
+from tests.test_sparql import AWKWARD, check_awkward_csv, check_awkward_tsv
 
 SYSTEMS = (
     "PREFIX aims: <https://w3id.org/aimsgraph/ns#> SELECT ?id WHERE { ?s a aims:AISystem ; aims:id ?id } ORDER BY ?id"
@@ -140,3 +141,8 @@ def test_serve_command_answers_over_http(demo_dir: Path) -> None:
     finally:
         server.terminate()
         server.communicate(timeout=60)
+
+
+def test_csv_and_tsv_answers_follow_the_w3c_formats(endpoint: str) -> None:
+    check_awkward_csv(_client(endpoint, AWKWARD, CSV).queryAndConvert().decode("utf-8"))
+    check_awkward_tsv(_client(endpoint, AWKWARD, TSV).queryAndConvert().decode("utf-8"))
