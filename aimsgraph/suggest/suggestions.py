@@ -22,7 +22,7 @@ import numpy.typing as npt
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import PROV, XSD
 
-from aimsgraph.documents.extraction import extract
+from aimsgraph.documents.extraction import ExtractedDocument, extract
 from aimsgraph.store import Store
 from aimsgraph.suggest.embedding import EmbeddingCache, load_encoder
 from aimsgraph.suggest.ranking import Example, Match, Ranker, unit_mean
@@ -94,15 +94,21 @@ def suggest_files(paths: list[Path], top_k: int = 5, model: str = "default") -> 
 
     `document` is each path as given. Files that cannot be read raise ExtractionError.
     """
+    return suggest_documents([extract(path) for path in paths], top_k, model)
+
+
+def suggest_documents(
+    documents: list[ExtractedDocument], top_k: int = 5, model: str = "default"
+) -> list[dict[str, Any]]:
+    """suggest_files for documents already read (text from standard input, say); `document` is each one's path."""
     ranker = make_ranker(model)
     results: list[dict[str, Any]] = []
-    for path in paths:
-        document = extract(path)
+    for document in documents:
         texts = [p.text for p in document.passages]
         for match in ranker.rank_document(texts, ranker.embed(texts), top_k, document.title):
             results.append(
                 {
-                    "document": str(path),
+                    "document": str(document.path),
                     "requirement": match.requirement,
                     "score": match.score,
                     "rank": match.rank,
