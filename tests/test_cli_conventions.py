@@ -1,15 +1,27 @@
-"""Command-line conventions: `-` is standard input where a file or query is read and standard output for -o."""
+"""Command-line conventions: `-` is standard input where a file or query is read and standard output for -o;
+`suggest` shows a progress bar on a terminal (and only there)."""
 
 from __future__ import annotations
 
 import csv
+import fcntl
 import io
 import json
+import os
+import pty
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import termios
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
+from aimsgraph.suggest.suggestions import suggest_for_workspace
+from aimsgraph.workspace import Workspace
 from tests.conftest import pending_rows, run_cli
 
 SYSTEMS = """# description: an AI system by id
@@ -81,3 +93,59 @@ def test_stateless_suggest_reads_a_document_from_standard_input(
     rows = json.loads(result.stdout)
     assert [(r["document"], r["rank"]) for r in rows] == [("-", 1), ("-", 2), ("-", 3)]
     assert "A.6.2.8" in {r["requirement"] for r in rows}  # the AI system event logs control
+
+
+def test_suggest_progress_bar_only_on_a_terminal(suggested_demo_dir: Path, tmp_path: Path) -> None:
+    piped = run_cli("-w", str(suggested_demo_dir), "suggest", "--format", "csv")
+    assert piped.exit_code == 0 and piped.stdout.startswith("id,document,requirement,")
+    assert "suggest (" not in piped.stderr and "\r" not in piped.stderr
+    # The same command with standard error on a terminal (a pseudo-terminal), as a process of its own.
+    command = [sys.executable, "-m", "aimsgraph", "-w", str(suggested_demo_dir), "suggest", "--format", "csv"]
+    terminal, child_end = pty.openpty()
+    fcntl.ioctl(child_end, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a terminal has a width
+    with (tmp_path / "out.csv").open("wb") as out:
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=child_end)
+        os.close(child_end)
+        shown = b""
+        while chunk := _read(terminal):
+            shown += chunk
+        assert process.wait(timeout=120) == 0
+    os.close(terminal)
+    bar = re.search(rb"suggest \(rank\): 100%.*?(\d+)/(\d+) ", shown)
+    assert bar and bar.group(1) == bar.group(2) == b"29", shown  # every demo document, ranked
+    assert (tmp_path / "out.csv").read_bytes().startswith(b"id,document,requirement,")  # stdout stays clean
+
+
+def _read(terminal: int) -> bytes:
+    try:
+        return os.read(terminal, 4096)
+    except OSError:  # EIO: the child closed its end of the terminal
+        return b""
+
+
+@pytest.mark.slow
+def test_suggest_progress_follows_each_stage_and_changes_nothing(
+    mini_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a model: "embed" sees the passages not in the cache, encoded in slices that change no vector."""
+    assert run_cli("-w", str(mini_dir), "ingest").exit_code == 0
+    seen: list[tuple[str, int]] = []
+
+    def progress(items: list[str], stage: str) -> list[str]:
+        seen.append((stage, len(items)))
+        return items
+
+    workspace = Workspace.open(mini_dir)
+    try:
+        quiet = [(v.id, v.requirement, v.rank, v.score) for v in suggest_for_workspace(workspace)]  # one encode call
+        shutil.rmtree(workspace.state_dir / "cache" / "embeddings")
+        monkeypatch.setattr("aimsgraph.suggest.embedding.SLICE", 1)  # a slice per passage: several calls
+        shown = [(v.id, v.requirement, v.rank, v.score) for v in suggest_for_workspace(workspace, progress=progress)]
+        assert [stage for stage, _ in seen] == ["embed", "rank"] and seen[0][1] >= 2 and seen[1][1] == 2
+        assert [row[:3] for row in shown] == [row[:3] for row in quiet]
+        assert [row[3] for row in shown] == pytest.approx([row[3] for row in quiet], abs=1e-4)
+        seen.clear()
+        suggest_for_workspace(workspace, progress=progress)  # every passage is in the cache now
+        assert seen == [("rank", 2)]
+    finally:
+        workspace.close()

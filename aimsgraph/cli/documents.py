@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
@@ -17,6 +18,7 @@ from aimsgraph.documents.ingest import ingest_documents
 from aimsgraph.suggest.review import decide, default_reviewer, select_suggestions
 from aimsgraph.suggest.suggestions import pending_suggestions, suggest_documents, suggest_for_workspace
 
+T = TypeVar("T")
 SUGGESTION_COLUMNS = [
     "id",
     "document",
@@ -30,14 +32,21 @@ SUGGESTION_COLUMNS = [
 ]
 
 
-def _progress(files: list[Path]) -> Iterable[Path]:
+def _bar(items: list[T], desc: str, unit: str) -> Iterable[T]:
+    """`items` with a progress bar on standard error when it is a terminal and there are more than five."""
     from tqdm import tqdm
 
     # disable=None: a bar only on a terminal, so pipes and logs stay clean.
-    bar: Iterable[Path] = tqdm(
-        files, desc="ingest", unit="file", file=sys.stderr, disable=None if len(files) > 5 else True
-    )
+    bar: Iterable[T] = tqdm(items, desc=desc, unit=unit, file=sys.stderr, disable=None if len(items) > 5 else True)
     return bar
+
+
+def _progress(files: list[Path]) -> Iterable[Path]:
+    return _bar(files, "ingest", "file")
+
+
+def _suggest_progress(items: list[str], stage: str) -> Iterable[str]:
+    return _bar(items, f"suggest ({stage})", "passage" if stage == "embed" else "document")
 
 
 @click.command()
@@ -81,7 +90,7 @@ def suggest(
     With FILE arguments and no -w: no workspace is needed; prints rank 1..K per file (with --format json, a list
     of {document, requirement, score, rank, passage}); FILE - is standard input, read as Markdown or plain text.
     Otherwise: ranks every ingested document of the workspace and stores the suggestions for 'aimsgraph review'
-    (never counted as coverage).
+    (never counted as coverage), with a progress bar on a terminal.
     """
     if files and ctx.workspace_dir is None:
         rows, failed = _stateless(list(files), top_k, model or "default")
@@ -91,7 +100,7 @@ def suggest(
         if failed:
             ctx_exit(EXIT_GAPS)
         return
-    views = suggest_for_workspace(ctx.workspace(), top_k)
+    views = suggest_for_workspace(ctx.workspace(), top_k, progress=_suggest_progress)
     write_output(render_rows([asdict(v) for v in views], SUGGESTION_COLUMNS, fmt), output)
 
 
