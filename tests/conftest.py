@@ -60,9 +60,9 @@ def demo(demo_dir: Path) -> Iterator[Workspace]:
     workspace.close()
 
 
-def run_cli(*args: str) -> Result:
-    """Run the aimsgraph CLI in-process, capturing stdout and stderr separately."""
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+def run_cli(*args: str, stdin: str | bytes | None = None) -> Result:
+    """Run the aimsgraph CLI in-process, capturing stdout and stderr separately (`stdin`: its standard input)."""
+    return CliRunner().invoke(main, list(args), input=stdin, catch_exceptions=False)
 
 
 def pending_rows(workspace_dir: Path, *args: str) -> list[dict[str, Any]]:

@@ -10,19 +10,23 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from rdflib import Graph
 from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, QueryBadFormed, SPARQLWrapperException
 
-from aimsgraph.query.endpoint import EndpointSettings, SparqlServer, make_server
+from aimsgraph.query.endpoint import RESULT_TYPES, EndpointSettings, SparqlServer, make_server
+from aimsgraph.query.negotiation import choose_media_type
 from aimsgraph.workspace import Workspace
 from tests.conftest import running_queries
+from tests.test_sparql import AWKWARD, check_awkward_csv, check_awkward_tsv
 
 SYSTEMS = (
     "PREFIX aims: <https://w3id.org/aimsgraph/ns#> SELECT ?id WHERE { ?s a aims:AISystem ; aims:id ?id } ORDER BY ?id"
 )
+FORM = "application/x-www-form-urlencoded"
 
 
 @pytest.fixture
@@ -140,3 +144,66 @@ def test_serve_command_answers_over_http(demo_dir: Path) -> None:
     finally:
         server.terminate()
         server.communicate(timeout=60)
+
+
+def test_csv_and_tsv_answers_follow_the_w3c_formats(endpoint: str) -> None:
+    check_awkward_csv(_client(endpoint, AWKWARD, CSV).queryAndConvert().decode("utf-8"))
+    check_awkward_tsv(_client(endpoint, AWKWARD, TSV).queryAndConvert().decode("utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("accept", "chosen"),
+    [
+        ("", "application/sparql-results+json"),  # no preference: ours
+        ("*/*", "application/sparql-results+json"),
+        ("text/csv;q=0.5, application/sparql-results+json;q=0.9", "application/sparql-results+json"),
+        ("application/sparql-results+json;q=0, text/csv;q=0.1", "text/csv"),
+        ("text/*;q=0.3, text/csv;q=0, application/sparql-results+xml;q=0.2", "text/tab-separated-values"),
+        ("text/tab-separated-values, text/csv", "text/tab-separated-values"),  # equal q: the client's order
+        ("text/csv;q=2, application/xml", "application/xml"),  # a malformed q drops its entry
+        ("*/*;q=0", None),
+        ("image/png", None),
+    ],
+)
+def test_accept_qualities_choose_the_media_type(accept: str, chosen: str | None) -> None:
+    assert choose_media_type(accept, list(RESULT_TYPES)) == chosen
+
+
+def _request(url: str, accept: str = "", data: bytes | None = None, kind: str = "") -> tuple[int, str, str]:
+    """(status, content type, body) of one raw HTTP request, errors included."""
+    headers = {"Accept": accept} if accept else {}
+    if kind:
+        headers["Content-Type"] = kind
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, data=data, headers=headers)) as response:
+            return response.status, response.headers["Content-Type"], response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers["Content-Type"], error.read().decode("utf-8")
+
+
+def test_content_negotiation_honours_q_zero(endpoint: str) -> None:
+    select = f"{endpoint}?{urlencode({'query': SYSTEMS})}"
+    status, kind, body = _request(select, "application/sparql-results+json;q=0, text/csv;q=0.1, */*;q=0.05")
+    assert (status, kind, body.split("\r\n")[0]) == (200, "text/csv; charset=utf-8", "id")
+    status, kind, body = _request(select, "*/*;q=0")
+    assert (status, kind) == (406, "text/plain; charset=utf-8")
+    assert body.startswith("not acceptable:") and body.count("\n") == 1 and "text/csv" in body
+    construct = 'CONSTRUCT { ?s a ?c } WHERE { ?s a ?c ; <https://w3id.org/aimsgraph/ns#id> "claimsight" }'
+    graph = f"{endpoint}?{urlencode({'query': construct})}"
+    status, kind, body = _request(graph, "text/turtle;q=0, application/n-triples;q=0.5")
+    assert (status, kind) == (200, "application/n-triples; charset=utf-8")
+    assert len(Graph().parse(data=body, format="nt")) == 1
+    assert _request(graph, "application/sparql-results+json")[0] == 406  # results types do not fit a graph
+
+
+@pytest.mark.parametrize("parameter", ["default-graph-uri", "named-graph-uri"])
+def test_dataset_parameters_are_refused_not_ignored(endpoint: str, parameter: str) -> None:
+    dataset = urlencode({parameter: "urn:aims:graph:org"})
+    for status, _, body in (
+        _request(f"{endpoint}?{urlencode({'query': SYSTEMS})}&{dataset}"),
+        _request(endpoint, data=f"{urlencode({'query': SYSTEMS})}&{dataset}".encode(), kind=FORM),
+        _request(f"{endpoint}?{dataset}", data=SYSTEMS.encode(), kind="application/sparql-query"),
+    ):
+        assert status == 400
+        assert body.startswith(f"{parameter} is not supported") and body.count("\n") == 1
+    assert _request(f"{endpoint}?{urlencode({'query': SYSTEMS})}")[0] == 200  # the same query without it answers

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import ast
+import importlib.metadata
+import re
 import subprocess
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -54,3 +58,44 @@ def test_wheel_ships_ontology_shapes_and_demo(tmp_path: Path) -> None:
 def test_python_dash_m_runs_the_cli() -> None:
     result = subprocess.run([sys.executable, "-m", "aimsgraph", "--version"], capture_output=True, text=True)
     assert result.returncode == 0 and "aimsgraph" in result.stdout
+
+
+def _imports(path: Path) -> tuple[set[str], set[str]]:
+    """Top-level module names `path` imports: (at module level, anywhere else such as inside a function)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+
+    def names(nodes: list[ast.stmt] | list[ast.AST]) -> set[str]:
+        found = set()
+        for node in nodes:
+            if isinstance(node, ast.Import):
+                found |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.add(node.module.split(".")[0])
+        return found
+
+    eager = names(tree.body)
+    return eager, names(list(ast.walk(tree))) - eager
+
+
+def _distribution_name(requirement: str) -> str:
+    """The normalised project name a requirement (`Name[extra]>=1.0`) or a distribution name stands for."""
+    return re.sub(r"[-_.]+", "-", re.split(r"[^A-Za-z0-9._-]", requirement, maxsplit=1)[0]).lower()
+
+
+def test_every_imported_third_party_module_is_a_declared_dependency() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    core = {_distribution_name(r) for r in project["dependencies"]}
+    extras = {name: {_distribution_name(r) for r in reqs} for name, reqs in project["optional-dependencies"].items()}
+    providers = importlib.metadata.packages_distributions()
+    # The library's module-level imports need the core install; lazy ones may come from the extra that needs them.
+    allowed = {"aimsgraph": (core, core | extras["embeddings"]), "app": (core | extras["app"], core | extras["app"])}
+    missing = []
+    for folder, (eager_ok, lazy_ok) in allowed.items():
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            eager, lazy = _imports(path)
+            for module, ok in [(m, eager_ok) for m in eager] + [(m, lazy_ok) for m in lazy]:
+                if module in sys.stdlib_module_names or module in ("aimsgraph", "__future__"):
+                    continue
+                if not {_distribution_name(d) for d in providers.get(module, [])} & ok:
+                    missing.append(f"{path.relative_to(ROOT)}: {module} ({', '.join(providers.get(module, ['?']))})")
+    assert not missing, "imported but not declared in pyproject.toml:\n" + "\n".join(missing)

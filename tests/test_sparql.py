@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -12,6 +15,7 @@ from datetime import date
 from functools import partial
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Literal
 from rdflib.compare import isomorphic
@@ -20,6 +24,7 @@ from aimsgraph.coverage.matrix import coverage_matrix
 from aimsgraph.errors import InputError
 from aimsgraph.query import fork_server
 from aimsgraph.query.isolation import run_in_child, start_fork_server
+from aimsgraph.query.results import results_delimited
 from aimsgraph.query.sparql import QueryOutcome, bind_parameters, check_read_only, load_query, run_query, saved_queries
 from aimsgraph.store import Store
 from aimsgraph.suggest.review import accept_suggestions
@@ -282,3 +287,59 @@ def test_cli_bad_input_is_one_line_exit_2(demo_dir: Path, args: list[str], messa
     result = run_cli("-w", str(demo_dir), *args)
     assert result.exit_code == 2
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+# ---------------------------------------------------------------- SPARQL 1.1 CSV and TSV, read back by other parsers
+XSD = "http://www.w3.org/2001/XMLSchema#"
+# Literals in canonical form: answers pass through rdflib terms, which normalise lexical forms ("042" -> "42").
+AWKWARD = f"""SELECT ?text ?node ?value WHERE {{
+  VALUES (?text ?value) {{
+    ("two\\nlines\\r\\nand\\ta tab" <urn:aims:x>)
+    ("say \\"hi\\", then go"@en-gb 42)
+    (UNDEF 1.5)
+    ("odd"^^<urn:aims:datatype> "2024-01-01"^^<{XSD}date>)
+    ("back\\\\slash" "-7"^^<{XSD}integer>)
+    (true "plain")
+  }}
+  BIND(BNODE() AS ?node) }}"""
+AWKWARD_ROWS: list[tuple[ox.Literal | None, ox.NamedNode | ox.Literal]] = [
+    (ox.Literal("two\nlines\r\nand\ta tab"), ox.NamedNode("urn:aims:x")),
+    (ox.Literal('say "hi", then go', language="en-gb"), ox.Literal("42", datatype=ox.NamedNode(XSD + "integer"))),
+    (None, ox.Literal("1.5", datatype=ox.NamedNode(XSD + "decimal"))),
+    (
+        ox.Literal("odd", datatype=ox.NamedNode("urn:aims:datatype")),
+        ox.Literal("2024-01-01", datatype=ox.NamedNode(XSD + "date")),
+    ),
+    (ox.Literal("back\\slash"), ox.Literal("-7", datatype=ox.NamedNode(XSD + "integer"))),
+    (ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean")), ox.Literal("plain")),
+]
+
+
+def check_awkward_tsv(text: str) -> None:
+    """`text` is AWKWARD's answer in SPARQL 1.1 TSV: one line per solution, every term back as it was."""
+    lines = text.split("\n")
+    assert lines[0] == "?text\t?node\t?value" and lines[-1] == "" and len(lines) == len(AWKWARD_ROWS) + 2
+    assert lines[2].split("\t")[2] == "42" and lines[6].split("\t")[0] == "true"  # numbers and booleans abbreviated
+    solutions = list(ox.parse_query_results(text, ox.QueryResultsFormat.TSV))
+    assert [(s["text"], s["value"]) for s in solutions] == AWKWARD_ROWS
+    assert all(isinstance(s["node"], ox.BlankNode) for s in solutions)
+
+
+def check_awkward_csv(text: str) -> None:
+    """`text` is AWKWARD's answer in SPARQL 1.1 CSV: CRLF records, RFC 4180 quoting, lexical forms, `_:` nodes."""
+    assert text.startswith("text,node,value\r\n") and text.endswith("\r\n")
+    header, *rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert header == ["text", "node", "value"]
+    expected = [("" if t is None else t.value, v.value) for t, v in AWKWARD_ROWS]
+    assert [(row[0], row[2]) for row in rows] == expected
+    assert all(re.fullmatch(r"_:\w+", row[1]) for row in rows)
+
+
+def test_csv_and_tsv_follow_the_w3c_formats(demo_dir: Path) -> None:
+    outcome = run_query(Store.in_memory(), AWKWARD)
+    check_awkward_tsv(results_delimited(outcome, "\t"))
+    check_awkward_csv(results_delimited(outcome, ","))
+    for fmt, check in (("tsv", check_awkward_tsv), ("csv", check_awkward_csv)):
+        result = run_cli("-w", str(demo_dir), "query", "--sparql", AWKWARD, "--format", fmt)
+        assert result.exit_code == 0, result.stderr
+        check(result.stdout_bytes.decode("utf-8"))  # .stdout would turn CRLF into LF

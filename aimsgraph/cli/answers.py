@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -10,10 +11,18 @@ from typing import TYPE_CHECKING
 import click
 
 from aimsgraph.cli import Context, pass_context
-from aimsgraph.cli.output import output_options, render_rows, write_output
+from aimsgraph.cli.output import OUTPUT, is_stdio, output_options, read_stdin, render_rows, write_output
 from aimsgraph.errors import InputError
 from aimsgraph.query.results import display_rows, dumps_json, graph_text, results_delimited
-from aimsgraph.query.sparql import SavedQuery, bind_parameters, load_query, parse_parameters, run_query, saved_queries
+from aimsgraph.query.sparql import (
+    SavedQuery,
+    bind_parameters,
+    load_query,
+    parse_parameters,
+    parse_saved_query,
+    run_query,
+    saved_queries,
+)
 
 if TYPE_CHECKING:
     from aimsgraph.export.audit import AuditPack
@@ -40,8 +49,7 @@ def _render(outcome_fmt: str, outcome: object) -> str:
 @click.option(
     "-p", "--param", "params", multiple=True, help="name=value bound to ?name (repeatable); <IRI> for an IRI."
 )
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
+@output_options("table", "csv", "tsv", "json")
 @click.option("--timeout", type=float, help="Time limit in seconds (default: [query] timeout_seconds).")
 @click.option("--row-limit", type=int, help="Most rows returned (default: [query] row_limit).")
 @click.option("--list", "list_only", is_flag=True, help="List the saved queries with their descriptions.")
@@ -57,7 +65,7 @@ def query(
     row_limit: int | None,
     list_only: bool,
 ) -> None:
-    """Run a saved query NAME, a FILE.rq, or --sparql TEXT over the workspace (read-only).
+    """Run a saved query NAME, a FILE.rq, the query on standard input (-), or --sparql TEXT (read-only).
 
     Parameters are bound with -p name=value: YYYY-MM-DD becomes an xsd:date, <urn:...> an IRI, anything else a
     plain literal. Only SELECT, ASK, CONSTRUCT and DESCRIBE run; updates and SERVICE are refused.
@@ -72,8 +80,10 @@ def query(
         )
         return
     if bool(name) == bool(text):
-        raise InputError("give a saved query NAME, a FILE.rq, or --sparql TEXT (one of them); --list shows the names")
-    saved = load_query(name) if name else SavedQuery("--sparql", text or "")
+        raise InputError(
+            "give a saved query NAME, a FILE.rq, - (standard input) or --sparql TEXT (one of them); --list shows names"
+        )
+    saved = _query_named(name) if name else SavedQuery("--sparql", text or "")
     bindings = bind_parameters(saved, parse_parameters(list(params)))
     workspace = ctx.workspace()
     outcome = run_query(
@@ -86,6 +96,11 @@ def query(
     write_output(_render(fmt, outcome), output)
     if outcome.truncated:
         click.echo(f"aimsgraph: note: stopped at the row limit ({len(outcome.rows)} rows); use --row-limit", err=True)
+
+
+def _query_named(name: str) -> SavedQuery:
+    """The saved query NAME, the FILE.rq, or for `-` the query text on standard input (its header read alike)."""
+    return parse_saved_query("stdin", read_stdin("the query")) if is_stdio(name) else load_query(name)
 
 
 EXPORT_FORMATS = {
@@ -102,18 +117,22 @@ def _export_format(kind: str, fmt: str | None, output: Path | None) -> str:
     chosen = fmt or (SUFFIXES.get(output.suffix.lower()) if output else None) or EXPORT_FORMATS[kind][0]
     if chosen not in EXPORT_FORMATS[kind]:
         raise InputError(f"export {kind} has no format '{chosen}'; choose one of {', '.join(EXPORT_FORMATS[kind])}")
-    if chosen == "xlsx" and output is None:
-        raise InputError("an XLSX export needs -o FILE.xlsx")
-    if kind == "oscal" and output is None:
+    if chosen == "xlsx" and (output is None or (is_stdio(output) and sys.stdout.isatty())):
+        raise InputError("an XLSX export needs -o FILE.xlsx (or -o - with standard output sent to a file or pipe)")
+    if kind == "oscal" and (output is None or is_stdio(output)):
         raise InputError("an OSCAL export writes the results and the plan they import: give -o FILE.json")
-    if output is not None and not (output.parent if str(output.parent) else Path(".")).is_dir():
+    if (
+        output is not None
+        and not is_stdio(output)
+        and not (output.parent if str(output.parent) else Path(".")).is_dir()
+    ):
         raise InputError("folder does not exist", source=str(output.parent))
     return chosen
 
 
 @click.command()
 @click.argument("kind", type=click.Choice(list(EXPORT_FORMATS)))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
+@click.option("-o", "--output", type=OUTPUT, help="Write to FILE ('-': standard output).")
 @click.option("--format", "fmt", help="coverage: csv|json|markdown|html|xlsx; soa: csv|json|markdown|xlsx; "
               "graph: trig|nquads|turtle|json-ld; oscal: json (default: from the -o suffix).")  # fmt: skip
 @click.option("--graph", "graph_name", help="graph: only this named graph (catalog, org, documents, ...).")

@@ -7,17 +7,19 @@ import sys
 from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
 from aimsgraph.cli import EXIT_GAPS, Context, pass_context
-from aimsgraph.cli.output import output_options, render_rows, write_output
-from aimsgraph.documents.extraction import ExtractionError
+from aimsgraph.cli.output import STDIO, is_stdio, output_options, read_stdin, render_rows, write_output
+from aimsgraph.documents.extraction import ExtractedDocument, ExtractionError, extract, extract_text
 from aimsgraph.documents.ingest import ingest_documents
 from aimsgraph.errors import InputError
 from aimsgraph.suggest.review import check_systems, decide, default_reviewer, select_suggestions
-from aimsgraph.suggest.suggestions import pending_suggestions, suggest_files, suggest_for_workspace
+from aimsgraph.suggest.suggestions import pending_suggestions, suggest_documents, suggest_for_workspace
 
+T = TypeVar("T")
 SUGGESTION_COLUMNS = [
     "id",
     "document",
@@ -31,14 +33,21 @@ SUGGESTION_COLUMNS = [
 ]
 
 
-def _progress(files: list[Path]) -> Iterable[Path]:
+def _bar(items: list[T], desc: str, unit: str) -> Iterable[T]:
+    """`items` with a progress bar on standard error when it is a terminal and there are more than five."""
     from tqdm import tqdm
 
     # disable=None: a bar only on a terminal, so pipes and logs stay clean.
-    bar: Iterable[Path] = tqdm(
-        files, desc="ingest", unit="file", file=sys.stderr, disable=None if len(files) > 5 else True
-    )
+    bar: Iterable[T] = tqdm(items, desc=desc, unit=unit, file=sys.stderr, disable=None if len(items) > 5 else True)
     return bar
+
+
+def _progress(files: list[Path]) -> Iterable[Path]:
+    return _bar(files, "ingest", "file")
+
+
+def _suggest_progress(items: list[str], stage: str) -> Iterable[str]:
+    return _bar(items, f"suggest ({stage})", "passage" if stage == "embed" else "document")
 
 
 @click.command()
@@ -80,8 +89,9 @@ def suggest(
     """Suggest which requirements each document satisfies, with the best passage and the terms that matched.
 
     With FILE arguments and no -w: no workspace is needed; prints rank 1..K per file (with --format json, a list
-    of {document, requirement, score, rank, passage}). Otherwise: ranks every ingested document of the workspace
-    and stores the suggestions for 'aimsgraph review' (never counted as coverage).
+    of {document, requirement, score, rank, passage}); FILE - is standard input, read as Markdown or plain text.
+    Otherwise: ranks every ingested document of the workspace and stores the suggestions for 'aimsgraph review'
+    (never counted as coverage), with a progress bar on a terminal.
     """
     if files and ctx.workspace_dir is None:
         rows, failed = _stateless(list(files), top_k, model or "default")
@@ -91,7 +101,7 @@ def suggest(
         if failed:
             ctx_exit(EXIT_GAPS)
         return
-    views = suggest_for_workspace(ctx.workspace(), top_k)
+    views = suggest_for_workspace(ctx.workspace(), top_k, progress=_suggest_progress)
     write_output(render_rows([asdict(v) for v in views], SUGGESTION_COLUMNS, fmt), output)
 
 
@@ -101,13 +111,28 @@ def _stateless(files: list[Path], top_k: int, model: str) -> tuple[list[dict[str
     failed = False
     for path in files:
         try:
-            found = suggest_files([path], top_k, model)
+            found = suggest_documents([_read_document(path)], top_k, model)
         except (ExtractionError, OSError) as exc:
             click.echo(f"aimsgraph: skipped {path}: {exc}", err=True)
             failed = True
             continue
         rows += [{k: r[k] for k in ("document", "requirement", "score", "rank", "passage")} for r in found]
     return rows, failed
+
+
+def _read_document(path: Path) -> ExtractedDocument:
+    """The file `path`, or for `-` standard input read as Markdown (or plain text)."""
+    if not is_stdio(path):
+        return extract(path)
+    document = extract_text(read_stdin("the document"), STDIO)
+    if not document.passages:
+        raise ExtractionError("no text found")
+    return document
+
+
+def _suggestion_ids(ids: tuple[str, ...]) -> list[str]:
+    """The IDS given, with `-` replaced by the ids on standard input (separated by spaces or lines)."""
+    return [found for given in ids for found in (read_stdin("suggestion ids").split() if is_stdio(given) else [given])]
 
 
 @click.command()
@@ -137,11 +162,13 @@ def review(
     fmt: str,
     output: Path | None,
 ) -> None:
-    """List pending suggestions, or accept/reject them: by ID, by --document, by --min-score (combined).
+    """List pending suggestions, or accept/reject them: by ID (- reads IDs from standard input), by --document, by
+    --min-score (combined).
 
     Examples: 'aimsgraph review --accept s-1a2b3c4d s-5e6f7a8b', 'aimsgraph review --reject --document
     ai-policy --min-score 0'. An accepted suggestion becomes an evidence link that counts as coverage.
     """
+    ids = tuple(_suggestion_ids(ids))
     store = ctx.workspace().store
     chosen = select_suggestions(pending_suggestions(store), list(ids) or None, document, min_score)
     if action is None:

@@ -13,10 +13,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from aimsgraph.cli import EXIT_GAPS, EXIT_OK, Context, pass_context
-from aimsgraph.cli.output import json_report, output_options, write_output
+from aimsgraph.cli.output import is_stdio, json_report, output_options, read_stdin, write_output
 from aimsgraph.errors import InputError
 from aimsgraph.rules.findings import JSON_FIELDS, SH, Finding, ValidationReport
-from aimsgraph.rules.validation import validate_workspace
+from aimsgraph.rules.validation import read_extra_shapes, validate_workspace
 from aimsgraph.vocabulary.catalog import requirements_by_id
 from aimsgraph.vocabulary.namespaces import AIMS
 
@@ -102,8 +102,8 @@ def render_ttl(report: ValidationReport) -> str:
     "--shapes",
     "extra",
     multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Extra SHACL shapes (Turtle), run through pyshacl.",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Extra SHACL shapes (Turtle; '-': standard input), run through pyshacl.",
 )
 @click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True)
 @pass_context
@@ -113,8 +113,9 @@ def validate(
     """Find the gaps: missing or stale evidence, SoA, systems, risks, documents. Exit 1 when violations exist."""
     day = _as_of(as_of)
     workspace = ctx.workspace()
+    shapes = [read_extra_shapes(read_stdin("the shapes"), "standard input") if is_stdio(p) else p for p in extra]
     report = validate_workspace(
-        workspace, day, list(extra), record=True, engine="pyshacl" if engine == "pyshacl" else "fast"
+        workspace, day, shapes, record=True, engine="pyshacl" if engine == "pyshacl" else "fast"
     )
     if fmt == "json":
         text = json_report(report.to_json())

@@ -1,4 +1,4 @@
-"""Shared output switches for listing commands: --format table|csv|json (and more) and -o FILE."""
+"""Shared input/output conventions: --format table|csv|json (and more), -o FILE, and `-` for standard in/out."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -17,6 +18,25 @@ from aimsgraph.errors import InputError
 
 F = TypeVar("F", bound=Callable[..., Any])
 Rows = Sequence[dict[str, Any]]
+STDIO = "-"  # as a file to read: standard input; as -o: standard output
+MAX_STDIN = 50 * 2**20  # what a file argument could hold; standard input is read whole, so it is bounded too
+OUTPUT = click.Path(dir_okay=False, allow_dash=True, path_type=Path)
+
+
+def is_stdio(path: Path | str | None) -> bool:
+    """Whether `path` is `-`: standard input where a file is read, standard output for -o."""
+    return path is not None and str(path) == STDIO
+
+
+def read_stdin(what: str) -> str:
+    """Standard input as UTF-8 text, for a `-` where a file is read (`what` names it in the error)."""
+    data = sys.stdin.buffer.read(MAX_STDIN + 1)
+    if len(data) > MAX_STDIN:
+        raise InputError(f"{what} on standard input is larger than {MAX_STDIN // 2**20} MB")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{what} on standard input is not UTF-8 text") from None
 
 
 def output_options(*formats: str, default: str = "table") -> Callable[[F], F]:
@@ -25,10 +45,7 @@ def output_options(*formats: str, default: str = "table") -> Callable[[F], F]:
 
     def decorate(func: F) -> F:
         func = click.option(
-            "-o",
-            "--output",
-            type=click.Path(dir_okay=False, path_type=Path),
-            help="Write to FILE instead of standard output.",
+            "-o", "--output", type=OUTPUT, help="Write to FILE instead of standard output ('-': standard output)."
         )(func)
         return click.option(
             "--format", "fmt", type=click.Choice(choices), default=default, show_default=True, help="Output format."
@@ -88,11 +105,14 @@ def render_table(rows: Rows, columns: Sequence[str], max_width: int = 60) -> str
 
 
 def write_output(text: str | bytes, output: Path | None) -> None:
-    """Print, or write to `output` through a temporary file and a rename (never half-written)."""
-    if output is None:
-        click.echo(text if isinstance(text, str) else text.decode("utf-8"), nl=False)
-        return
-    write_atomically(output, text)
+    """Print (no `output`, or `-`), or write to `output` through a temporary file and a rename (never half-written).
+
+    Bytes go to standard output unchanged (an XLSX workbook piped on).
+    """
+    if output is not None and not is_stdio(output):
+        write_atomically(output, text)
+    else:
+        click.echo(text, nl=False)  # bytes go to the binary stream, after what was printed before
 
 
 def _default_mode() -> int:

@@ -11,8 +11,9 @@ from urllib.parse import parse_qs, urlsplit
 
 from aimsgraph.errors import AimsError, InputError
 from aimsgraph.query.isolation import start_fork_server
+from aimsgraph.query.negotiation import choose_media_type
 from aimsgraph.query.results import graph_text, results_delimited, results_json, results_xml
-from aimsgraph.query.sparql import QueryOutcome, QueryRefused, run_query
+from aimsgraph.query.sparql import QueryOutcome, QueryRefused, check_read_only, run_query
 from aimsgraph.store import Store
 
 PATHS = ("/", "/sparql", "/query")
@@ -30,6 +31,8 @@ GRAPH_TYPES = {
     "application/n-triples": "nt",
     "application/rdf+xml": "xml",
 }
+GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
+DATASET_PARAMETERS = ("default-graph-uri", "named-graph-uri")
 MAX_BODY = 1_000_000  # a query is text; a megabyte is plenty and bounds what one request can make us read
 
 
@@ -42,33 +45,43 @@ class EndpointSettings:
     row_limit: int = 10000
 
 
-def _choose(accept: str, table: dict[str, str]) -> tuple[str, str]:
-    """The first media type of `accept` (by q, then order) found in `table`; the table's first otherwise."""
-    ranked: list[tuple[float, int, str]] = []
-    for index, part in enumerate(accept.split(",")):
-        media, *params = (p.strip() for p in part.split(";"))
-        q = next((float(p[2:]) for p in params if p.startswith("q=") and p[2:].replace(".", "", 1).isdigit()), 1.0)
-        ranked.append((-q, index, media.lower()))
-    for _, _, media in sorted(ranked):
-        if media in table:
-            return media, table[media]
-    first = next(iter(table))
-    return first, table[first]
+def _dataset_refusal(parameters: str) -> str | None:
+    """Why a request naming its dataset by protocol parameters is refused (None when it names none).
+
+    Refused rather than ignored: an ignored default-graph-uri would answer over every graph as if it were honoured.
+    """
+    given = parse_qs(parameters, keep_blank_values=True)
+    for name in DATASET_PARAMETERS:
+        if name in given:
+            return f"{name} is not supported: name the graphs in the query with FROM <...> or FROM NAMED <...>"
+    return None
 
 
-def render_outcome(outcome: QueryOutcome, accept: str) -> tuple[str, bytes]:
-    """(content type, body) for `outcome` as the client's Accept header asks."""
-    if outcome.form in ("CONSTRUCT", "DESCRIBE"):
-        media, fmt = _choose(accept, GRAPH_TYPES)
-        return media, graph_text(outcome, fmt).encode("utf-8")
-    media, fmt = _choose(accept, RESULT_TYPES)
+class NotAcceptable(Exception):
+    """No media type we can serve the answer in has a quality above 0 in the client's Accept header."""
+
+
+def negotiate(form: str, accept: str) -> str:
+    """The media type to answer a `form` query (SELECT, ASK, CONSTRUCT, DESCRIBE) in, as `accept` prefers."""
+    table = GRAPH_TYPES if form in GRAPH_FORMS else RESULT_TYPES
+    media = choose_media_type(accept, list(table))
+    if media is None:
+        raise NotAcceptable(f"not acceptable: this answer is available as {', '.join(table)}")
+    return media
+
+
+def render_outcome(outcome: QueryOutcome, media: str) -> bytes:
+    """The body of `outcome` in `media` (one of RESULT_TYPES or GRAPH_TYPES, as negotiate chose)."""
+    if outcome.form in GRAPH_FORMS:
+        return graph_text(outcome, GRAPH_TYPES[media]).encode("utf-8")
+    fmt = RESULT_TYPES[media]
     if fmt == "json":
         body = json.dumps(results_json(outcome))
     elif fmt == "xml":
         body = results_xml(outcome)
     else:
         body = results_delimited(outcome, "," if fmt == "csv" else "\t")
-    return media, body.encode("utf-8")
+    return body.encode("utf-8")
 
 
 class SparqlHandler(BaseHTTPRequestHandler):
@@ -86,6 +99,8 @@ class SparqlHandler(BaseHTTPRequestHandler):
             return self._text(HTTPStatus.FORBIDDEN, "updates are not allowed: this endpoint is read-only")
         if "query" not in params:
             return self._text(HTTPStatus.OK, "aimsgraph SPARQL endpoint (read-only): send ?query=...")
+        if refusal := _dataset_refusal(url.query):
+            return self._text(HTTPStatus.BAD_REQUEST, refusal)
         self._answer(params["query"][0])
 
     def do_POST(self) -> None:
@@ -98,29 +113,32 @@ class SparqlHandler(BaseHTTPRequestHandler):
         kind = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         if kind == "application/sparql-update":
             return self._text(HTTPStatus.FORBIDDEN, "updates are not allowed: this endpoint is read-only")
-        if kind == "application/sparql-query":
-            return self._answer(body)
-        form = parse_qs(body)
+        direct = kind == "application/sparql-query"  # the protocol puts its other parameters in the URL then
+        form = {} if direct else parse_qs(body)
         if "update" in form:
             return self._text(HTTPStatus.FORBIDDEN, "updates are not allowed: this endpoint is read-only")
-        if "query" not in form:
+        if not direct and "query" not in form:
             return self._text(HTTPStatus.BAD_REQUEST, "missing query parameter")
-        self._answer(form["query"][0])
+        if refusal := _dataset_refusal(urlsplit(self.path).query) or _dataset_refusal("" if direct else body):
+            return self._text(HTTPStatus.BAD_REQUEST, refusal)
+        self._answer(body if direct else form["query"][0])
 
     def _answer(self, text: str) -> None:
         settings = self.server.settings
         try:
+            media = negotiate(check_read_only(text), self.headers.get("Accept") or "")
             outcome = run_query(
                 settings.store, text, timeout=settings.timeout, row_limit=settings.row_limit, isolate=True
             )
+        except NotAcceptable as exc:
+            return self._text(HTTPStatus.NOT_ACCEPTABLE, str(exc))
         except QueryRefused as exc:
             return self._text(HTTPStatus.FORBIDDEN, str(exc))
         except InputError as exc:
             return self._text(HTTPStatus.BAD_REQUEST, str(exc))
         except AimsError as exc:
             return self._text(HTTPStatus.INTERNAL_SERVER_ERROR, str(exc))
-        media, body = render_outcome(outcome, self.headers.get("Accept") or "")
-        self._send(HTTPStatus.OK, f"{media}; charset=utf-8", body)
+        self._send(HTTPStatus.OK, f"{media}; charset=utf-8", render_outcome(outcome, media))
 
     def _text(self, status: HTTPStatus, message: str) -> None:
         self._send(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"))

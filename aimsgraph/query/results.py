@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
@@ -13,6 +11,7 @@ from rdflib.query import Result
 from rdflib.term import Identifier
 
 from aimsgraph.query.sparql import QueryOutcome
+from aimsgraph.store.results_format import json_results_as
 from aimsgraph.vocabulary.namespaces import PREFIXES
 
 GRAPH_FORMATS = {"turtle": "turtle", "json-ld": "json-ld", "nt": "nt", "trig": "trig", "xml": "xml"}
@@ -59,27 +58,15 @@ def results_xml(outcome: QueryOutcome) -> str:
     return data.decode("utf-8") if isinstance(data, bytes) else str(data)
 
 
-def _tsv_term(term: Identifier | None) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, Literal) and term.datatype == XSD.string:
-        return Literal(str(term)).n3()
-    return term.n3()
-
-
 def results_delimited(outcome: QueryOutcome, delimiter: str = ",") -> str:
-    """SPARQL 1.1 CSV (plain values) or TSV (terms in Turtle syntax, `?var` header) results."""
+    """SPARQL 1.1 CSV (`delimiter` ",") or TSV ("\\t") results, written by Oxigraph's serialisers.
+
+    The formats define no ASK answer: it is `true` or `false` on a line.
+    """
     if outcome.form == "ASK":
         return ("true" if outcome.boolean else "false") + "\n"
-    buffer = io.StringIO()
-    if delimiter == ",":
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(outcome.variables)
-        writer.writerows([("" if v is None else str(v)) for v in row] for row in outcome.rows)
-        return buffer.getvalue()
-    lines = ["\t".join(f"?{v}" for v in outcome.variables)]
-    lines += ["\t".join(_tsv_term(v) for v in row) for row in outcome.rows]
-    return "\n".join(lines) + "\n"
+    data = json.dumps(results_json(outcome), ensure_ascii=False)
+    return json_results_as(data, "csv" if delimiter == "," else "tsv").decode("utf-8")
 
 
 def graph_text(outcome: QueryOutcome, rdf_format: str = "turtle") -> str:

@@ -32,6 +32,7 @@ __all__ = [
     "check_read_only",
     "load_query",
     "parse_parameters",
+    "parse_saved_query",
     "run_query",
     "saved_queries",
     "typed_value",
@@ -68,7 +69,8 @@ class QueryRefused(InputError):
 
 
 # ---------------------------------------------------------------- saved queries
-def _parse_header(name: str, text: str) -> SavedQuery:
+def parse_saved_query(name: str, text: str) -> SavedQuery:
+    """A query's text with its `# description:` and `# param:` header read (as for a .rq file)."""
     description, params = "", []
     for line in text.splitlines():
         if not line.startswith("#"):
@@ -86,7 +88,7 @@ def _parse_header(name: str, text: str) -> SavedQuery:
 
 def saved_queries() -> list[SavedQuery]:
     """Every query shipped in aimsgraph/queries, sorted by name."""
-    queries = [_parse_header(f.name.removesuffix(".rq"), f.read_text(encoding="utf-8")) for f in query_files()]
+    queries = [parse_saved_query(f.name.removesuffix(".rq"), f.read_text(encoding="utf-8")) for f in query_files()]
     return [replace(q, shipped=True) for q in queries]
 
 
@@ -96,7 +98,7 @@ def load_query(spec: str) -> SavedQuery:
         path = Path(spec)
         if not path.is_file():
             raise InputError("no such query file", source=spec)
-        return _parse_header(path.stem, path.read_text(encoding="utf-8"))
+        return parse_saved_query(path.stem, path.read_text(encoding="utf-8"))
     for query in saved_queries():
         if query.name == spec:
             return query

@@ -7,7 +7,7 @@ of computed facts that the shapes read; it is never stored.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -50,12 +50,17 @@ def load_extra_shapes(path: Path) -> Graph:
     """A user's shapes file, checked to be readable Turtle that declares SHACL shapes."""
     if not path.is_file():
         raise InputError("no such shapes file", source=str(path))
+    return read_extra_shapes(path.read_bytes(), str(path), base=path.resolve().as_uri())
+
+
+def read_extra_shapes(data: str | bytes, source: str, base: str | None = None) -> Graph:
+    """A user's shapes as Turtle (from `source`, named in errors), checked to declare SHACL shapes."""
     graph = Graph()
     try:
-        graph.parse(path, format="turtle")
+        graph.parse(data=data, format="turtle", publicID=base)
     except Exception as exc:  # rdflib raises many kinds; all mean "not valid Turtle"
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(f"not a valid Turtle shapes file: {first}", source=str(path)) from None
+        raise InputError(f"not a valid Turtle shapes file: {first}", source=source) from None
     shapes = {s for s in graph.subjects(RDF.type, SH.NodeShape)} | {
         s for s in graph.subjects(RDF.type, SH.PropertyShape)
     }
@@ -63,7 +68,7 @@ def load_extra_shapes(path: Path) -> Graph:
         p for p in graph.predicates() if str(p).startswith(str(SH)) and str(p)[len(str(SH)) :].startswith("target")
     ]
     if not shapes and not targets:
-        raise InputError("not a SHACL shapes graph (no sh:NodeShape, sh:PropertyShape or sh:target*)", source=str(path))
+        raise InputError("not a SHACL shapes graph (no sh:NodeShape, sh:PropertyShape or sh:target*)", source=source)
     return graph
 
 
@@ -152,12 +157,15 @@ def validate_store(
     store: Store,
     as_of: date | None = None,
     root: Path | None = None,
-    extra_shapes: list[Path] | None = None,
+    extra_shapes: Sequence[Path | Graph] | None = None,
     engine: Engine = "fast",
 ) -> ValidationReport:
-    """Findings for the data in `store` (files under `root` are hashed), at `as_of` (default today)."""
+    """Findings for the data in `store` (files under `root` are hashed), at `as_of` (default today).
+
+    `extra_shapes` are shapes files or graphs already read (read_extra_shapes), run through pyshacl.
+    """
     day = as_of or date.today()
-    extras = [load_extra_shapes(p) for p in extra_shapes or []]
+    extras = [s if isinstance(s, Graph) else load_extra_shapes(s) for s in extra_shapes or []]
     current, missing = file_facts(store, root)
     shapes = our_shapes()
     messages: dict[Hit, str] = {}
@@ -178,7 +186,7 @@ def validate_store(
 def validate_workspace(
     workspace: Workspace,
     as_of: date | None = None,
-    extra_shapes: list[Path] | None = None,
+    extra_shapes: Sequence[Path | Graph] | None = None,
     record: bool = True,
     engine: Engine = "fast",
 ) -> ValidationReport:

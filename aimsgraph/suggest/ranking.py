@@ -20,7 +20,7 @@ import bm25s
 import numpy as np
 import numpy.typing as npt
 
-from aimsgraph.suggest.embedding import EmbeddingCache, Encoder, user_cache_dir
+from aimsgraph.suggest.embedding import EmbeddingCache, Encoder, TextProgress, user_cache_dir
 from aimsgraph.vocabulary.catalog import Requirement, leaf_clause_ids, load_requirements, requirements_by_id
 
 Matrix = npt.NDArray[np.float64]
@@ -213,11 +213,14 @@ class Ranker:
         """Embeddings of `texts` (cached), or None without a model."""
         return self.embed_many([(key, texts)])[0]
 
-    def embed_many(self, groups: Sequence[tuple[str | None, list[str]]]) -> list[npt.NDArray[np.float32] | None]:
-        """Embeddings of several documents' texts (each cached under its key) in one encode call."""
+    def embed_many(
+        self, groups: Sequence[tuple[str | None, list[str]]], progress: TextProgress | None = None
+    ) -> list[npt.NDArray[np.float32] | None]:
+        """Embeddings of several documents' texts (each cached under its key) in one encode call (`progress` wraps
+        the texts not in the cache)."""
         if self.encoder is None or self.weights.dense == 0.0:
             return [None] * len(groups)
-        return list(self.cache.vectors_many(self.encoder, groups))
+        return list(self.cache.vectors_many(self.encoder, groups, progress))
 
     def fused(self, texts: list[str], vectors: npt.NDArray[np.float32] | None) -> Matrix:
         """The fused, standardised score of every candidate for every text."""

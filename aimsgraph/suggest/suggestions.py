@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,13 +23,14 @@ import numpy.typing as npt
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import PROV, XSD
 
-from aimsgraph.documents.extraction import extract
+from aimsgraph.documents.extraction import ExtractedDocument, extract
 from aimsgraph.store import Store
 from aimsgraph.suggest.embedding import EmbeddingCache, load_encoder
 from aimsgraph.suggest.ranking import Example, Match, Ranker, unit_mean
 from aimsgraph.vocabulary.namespaces import AIMS, GraphName, local_id, requirement_id, requirement_iri
 from aimsgraph.workspace import Workspace
 
+Progress = Callable[[list[str], str], Iterable[str]]  # wraps a stage's items: "embed" passages, "rank" documents
 METHODS = {"hybrid": AIMS.Hybrid, "lexical": AIMS.Lexical, "dense": AIMS.Dense}
 CURRENT_PASSAGES = """
 SELECT ?doc ?version ?file ?passage ?text ?next WHERE {
@@ -94,15 +96,21 @@ def suggest_files(paths: list[Path], top_k: int = 5, model: str = "default") -> 
 
     `document` is each path as given. Files that cannot be read raise ExtractionError.
     """
+    return suggest_documents([extract(path) for path in paths], top_k, model)
+
+
+def suggest_documents(
+    documents: list[ExtractedDocument], top_k: int = 5, model: str = "default"
+) -> list[dict[str, Any]]:
+    """suggest_files for documents already read (text from standard input, say); `document` is each one's path."""
     ranker = make_ranker(model)
     results: list[dict[str, Any]] = []
-    for path in paths:
-        document = extract(path)
+    for document in documents:
         texts = [p.text for p in document.passages]
         for match in ranker.rank_document(texts, ranker.embed(texts), top_k, document.title):
             results.append(
                 {
-                    "document": str(path),
+                    "document": str(document.path),
                     "requirement": match.requirement,
                     "score": match.score,
                     "rank": match.rank,
@@ -178,8 +186,14 @@ def _learnt_from(accepted: list[_Decision], vectors: npt.NDArray[np.float32]) ->
     return sorted({d.link for d in accepted if pushed(d.example)})
 
 
-def suggest_for_workspace(workspace: Workspace, top_k: int = 5) -> list[SuggestionView]:
-    """Rank requirements for every current document version and replace the pending suggestions."""
+def suggest_for_workspace(
+    workspace: Workspace, top_k: int = 5, progress: Progress | None = None
+) -> list[SuggestionView]:
+    """Rank requirements for every current document version and replace the pending suggestions.
+
+    `progress` wraps the items of each stage, for a bar: "embed" the passage texts not in the embedding cache
+    (only with a model, only when there are some), "rank" the current document versions.
+    """
     store = workspace.store
     ranker = make_ranker(workspace.config.model, workspace.state_dir / "cache" / "embeddings")
     versions = _versions(store)
@@ -190,7 +204,8 @@ def suggest_for_workspace(workspace: Workspace, top_k: int = 5) -> list[Suggesti
     decided_versions = {version for version, _ in reviewed}
     needed = [v for v, found in versions.items() if found.current or v in decided_versions]
     # One encode call for every version not in the cache (superseded ones with decisions are, mostly).
-    encoded = ranker.embed_many([(_vector_key(v), [t for _, t in versions[v].passages]) for v in needed])
+    groups = [(_vector_key(v), [t for _, t in versions[v].passages]) for v in needed]
+    encoded = ranker.embed_many(groups, (lambda texts: progress(texts, "embed")) if progress else None)
     vectors = {v: e for v, e in zip(needed, encoded, strict=True) if e is not None}
     decisions = _decisions(reviews, by_hand, versions, vectors) if workspace.config.learn else []
     learnt = ranker.learn([d.example for d in decisions])
@@ -200,7 +215,8 @@ def suggest_for_workspace(workspace: Workspace, top_k: int = 5) -> list[Suggesti
             accepted[decision.example.requirement].append(decision)
     run = URIRef(f"urn:aims:suggestion-run:{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}")
     graph = _run_graph(run, ranker, learnt)
-    for version in (v for v in needed if versions[v].current):
+    current = [v for v in needed if versions[v].current]
+    for version in progress(current, "rank") if progress else current:
         doc, passages = versions[version].document, versions[version].passages
         texts = [t for _, t in passages]
         skip = {r for r in ranker.ids if (version, str(requirement_iri(r))) in reviewed}
