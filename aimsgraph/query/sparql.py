@@ -20,6 +20,7 @@ from rdflib.term import Identifier
 from aimsgraph.coverage.view import reads_view, view_store
 from aimsgraph.errors import InputError, StoreError
 from aimsgraph.query.isolation import run_in_child
+from aimsgraph.query.names import expand_dotted_names
 from aimsgraph.store import QueryOutcome, Store
 from aimsgraph.vocabulary.resources import query_files
 
@@ -239,6 +240,7 @@ def run_query(
     (today's is kept in the store).
     """
     form, iris = _guard(text)
+    text = expand_dotted_names(text)  # iso:A.8.4 is valid SPARQL that Oxigraph's parser refuses
     values = dict(bindings or {})
     if isolate and store.embedded:
         target = view_store(store, _view_day(values)) if reads_view(iris) else store
