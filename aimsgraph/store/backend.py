@@ -298,8 +298,9 @@ class Store:
             self._ox.flush()
 
     def close(self) -> None:
-        """Release the store (and its lock on disk)."""
+        """Release the store (and its lock on disk): no reference to the Oxigraph store may outlive this."""
         self.dataset.close()
+        self._ox = None
 
     def __enter__(self) -> Store:
         return self
