@@ -40,9 +40,10 @@ class OutsideWorkspace(InputError):
 
 
 def shown(path: str | Path) -> str:
-    """A file name as written in a one-line message: quoted, with newlines and control characters escaped."""
+    """A file name for a one-line message: quoted with escapes when it holds a newline, a quote or odd spaces."""
     text = str(path)
-    return repr(text) if any(c in text for c in "'\"") or not text.isprintable() else f"'{text}'"
+    odd = not text.isprintable() or text != text.strip() or any(c in text for c in "'\"")
+    return repr(text) if odd else text
 
 
 def one_line(text: str) -> str:

@@ -9,9 +9,8 @@ mark keeps its figures in an SVG <title>, which browsers show on hover, and the 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from html import escape
 from typing import Any
-
-from aimsgraph.app.views import as_text as escape  # titles and ids are user text: never Markdown in the page
 
 STATUS_COLOURS = {"covered": "#2e8b57", "design-only": "#e0b040", "stale": "#f08c3c", "missing": "#d9534f"}
 SEVERITY_COLOURS = {"violation": "#d9534f", "warning": "#f0ad4e", "info": "#5bc0de"}
