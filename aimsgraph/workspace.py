@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from aimsgraph.errors import InputError, WorkspaceError
-from aimsgraph.facts import build_org_graph, org_files, org_fingerprint
+from aimsgraph.facts import build_org_graph, checked_org_files, org_files, org_fingerprint
 from aimsgraph.store import Store
 from aimsgraph.vocabulary.catalog import catalog_fingerprint, catalog_graph
 from aimsgraph.vocabulary.namespaces import GraphName
@@ -186,14 +186,15 @@ class Workspace:
         if self._state().get("org") != org_fingerprint(files):
             self.load()
 
-    def load(self, paths: list[Path] | None = None) -> int:
-        """Check the org files (default: all of org/) and replace the org graph with them, all or nothing.
+    def load(self, paths: list[Path] | None = None, *, require: bool = False) -> int:
+        """Check the org files and replace the org graph with all of org/, all or nothing.
 
+        `paths` (files in org/) must be there; with `require` an org/ without fact files is an error.
         Returns the number of triples now in the org graph.
         """
-        files = org_files(paths or [self.org_dir])
-        graph = build_org_graph(files, self.root)
+        files = checked_org_files(self.root, self.org_dir, paths, require)
+        limit = int(float(self.config.raw.get("facts", {}).get("max_file_mb", 0)) * 2**20) or None
+        graph = build_org_graph(files, self.root, *([limit] if limit else []))
         self.store.replace_graph(GraphName.ORG, graph)
-        if not paths:
-            self._save_state(org=org_fingerprint(files))
+        self._save_state(org=org_fingerprint(files))
         return len(graph)

@@ -37,7 +37,7 @@ PAGES = {
 navigation = st.navigation(PAGES)
 workspace = state.workspace()
 with st.sidebar:
-    st.caption(f"Workspace **{workspace.config.name}**  \n`{workspace.root.name}`")
+    st.caption(f"Workspace **{views.as_text(workspace.config.name)}**  \n{views.as_text(workspace.root.name)}")
     if st.button("Record a validation run", key="record_run", icon=":material/fact_check:"):
         with views.guarded("Validation"):
             validate_workspace(workspace, record=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +26,11 @@ MIME = {
     ".ttl": "text/turtle",
 }
 
+# Each character that means something to Markdown, HTML or Streamlit's directives (:red[..], :icon:, $math$),
+# written as a character reference: shown as itself, never as syntax (an image a browser would fetch, a link).
+_REFERENCES = {c: f"&#{ord(c)};" for c in "&<>\"'\\`*_{}[]()#+-.!|~:$=^@/"}
+_SYNTAX = re.compile("[" + re.escape("".join(_REFERENCES)) + "]")
+
 # Colours, not emoji: headless browsers and many office machines have no emoji font.
 COLOURS = {
     "covered": "#d4edda",
@@ -38,16 +44,22 @@ COLOURS = {
 }
 
 
+def as_text(value: object) -> str:
+    """User-supplied text (a title, a name, a message quoting them) for st.markdown/st.caption/HTML: shown as
+    written, never rendered as Markdown or HTML. Line breaks become spaces."""
+    return _SYNTAX.sub(lambda m: _REFERENCES[m.group()], " ".join(str(value).split()))
+
+
 @contextmanager
 def guarded(what: str) -> Iterator[None]:
     """Show an AimsError as one clear line on the page instead of a stack trace."""
     try:
         yield
     except AimsError as exc:
-        st.error(f"{what}: {exc}")
+        st.error(f"{what}: {as_text(exc)}")
     except Exception as exc:  # the page stays usable; details go to the server log
         logging.getLogger("aimsgraph.app").exception("%s failed", what)
-        st.error(f"{what} failed: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+        st.error(f"{what} failed: {type(exc).__name__}: {as_text(str(exc).splitlines()[0] if str(exc) else '')}")
 
 
 def pick(where: Any, label: str, options: dict[str, str], key: str, placeholder: str | None = None) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,9 @@ class AimsGroup(click.Group):
     """A group that reports AimsError as `aimsgraph: error: ...` and exit code 2, never a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        # rdflib logs warnings (an odd IRI, a literal it cannot convert) that would print before the one error line
+        logging.getLogger("rdflib").addHandler(logging.NullHandler())
+        logging.getLogger("rdflib").propagate = False
         try:
             try:
                 result = super().invoke(ctx)
@@ -27,7 +31,7 @@ class AimsGroup(click.Group):
             _settle(ctx)
             return result
         except AimsError as exc:
-            click.echo(f"aimsgraph: error: {exc}", err=True)
+            click.echo(f"aimsgraph: error: {' '.join(str(exc).split())}", err=True)
             ctx.exit(EXIT_BAD_INPUT)
 
 

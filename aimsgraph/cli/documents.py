@@ -13,6 +13,7 @@ import click
 
 from aimsgraph.cli import EXIT_GAPS, Context, pass_context
 from aimsgraph.cli.output import STDIO, is_stdio, output_options, read_stdin, render_rows, write_output
+from aimsgraph.confinement import one_line, shown
 from aimsgraph.documents.extraction import ExtractedDocument, ExtractionError, extract, extract_text
 from aimsgraph.documents.ingest import ingest_documents
 from aimsgraph.errors import InputError
@@ -63,7 +64,7 @@ def ingest(ctx: Context, paths: tuple[Path, ...]) -> None:
     workspace = ctx.workspace()
     report = ingest_documents(workspace, list(paths) or None, progress=_progress)
     for skipped in report.skipped:
-        click.echo(f"aimsgraph: skipped {skipped.path}: {skipped.reason}", err=True)
+        click.echo(f"aimsgraph: skipped {shown(skipped.path)}: {one_line(skipped.reason)}", err=True)
     click.echo(
         f"Ingested {len(report.ingested)} file(s) ({report.passages} passages), "
         f"{len(report.unchanged)} unchanged, {len(report.skipped)} skipped."
@@ -113,7 +114,7 @@ def _stateless(files: list[Path], top_k: int, model: str) -> tuple[list[dict[str
         try:
             found = suggest_documents([_read_document(path)], top_k, model)
         except (ExtractionError, OSError) as exc:
-            click.echo(f"aimsgraph: skipped {path}: {exc}", err=True)
+            click.echo(f"aimsgraph: skipped {shown(path)}: {one_line(str(exc))}", err=True)
             failed = True
             continue
         rows += [{k: r[k] for k in ("document", "requirement", "score", "rank", "passage")} for r in found]

@@ -10,6 +10,7 @@ import click
 from aimsgraph.cli import Context, pass_context
 from aimsgraph.cli.demo import prepare_demo
 from aimsgraph.cli.output import output_options, render_rows, write_output
+from aimsgraph.facts import checked_org_files
 from aimsgraph.query.stats import store_stats
 from aimsgraph.vocabulary.catalog import load_requirements
 from aimsgraph.workspace import Workspace
@@ -29,14 +30,15 @@ def init(directory: Path, name: str | None) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @pass_context
 def load(ctx: Context, paths: tuple[Path, ...]) -> None:
-    """Check the organisation facts (default: all of org/) and load them into the org graph.
+    """Check the organisation facts in org/ and load them into the org graph.
 
     YAML, CSV (one file per table), Turtle and JSON-LD are read. Either every file is valid and the org graph is
-    replaced, or nothing changes.
+    replaced with all of org/, or nothing changes. PATHS (files in org/) must be among them.
     """
     workspace = ctx.workspace(sync=False)
+    checked_org_files(workspace.root, workspace.org_dir, list(paths), require=True)  # before anything changes
     workspace.sync()
-    triples = workspace.load(list(paths) or None)
+    triples = workspace.load(list(paths) or None, require=True)
     click.echo(f"Loaded {triples} triples into the org graph of {workspace.root.name}.")
 
 

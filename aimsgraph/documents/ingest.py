@@ -16,6 +16,7 @@ from pathlib import Path
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, XSD
 
+from aimsgraph.confinement import OutsideWorkspace, fenced, inside
 from aimsgraph.documents.extraction import (
     DEFAULT_MAX_BYTES,
     ExtractedDocument,
@@ -62,13 +63,22 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9.]+", "-", text.lower()).strip("-.") or "document"
 
 
-def discover(paths: list[Path]) -> tuple[list[Path], list[Skipped]]:
-    """Files to ingest under `paths` (folders searched for supported types) and explicit files we cannot read."""
+def discover(paths: list[Path], root: Path | None = None) -> tuple[list[Path], list[Skipped]]:
+    """Files to ingest under `paths` (folders searched for supported types) and explicit files we cannot read.
+
+    A file found in a folder must resolve (links followed) inside the workspace `root`, or inside the folder
+    itself when that lies elsewhere: a link in documents/ to a host file is skipped, never read.
+    """
     found: list[Path] = []
     skipped: list[Skipped] = []
     for path in paths:
         if path.is_dir():
-            found += sorted(p for p in path.rglob("*") if p.is_file() and is_supported(p) and p.name[0] != ".")
+            fence = root if root is not None and inside(root, path) else path
+            for item in sorted(p for p in path.rglob("*") if p.is_file() and is_supported(p) and p.name[0] != "."):
+                if inside(fence, item) is None:
+                    skipped.append(Skipped(item, "links outside the workspace (after following links): not read"))
+                else:
+                    found.append(item)
         elif path.is_file():
             found.append(path)
         else:
@@ -163,13 +173,19 @@ WHERE {{ GRAPH <{GraphName.SUGGESTIONS.iri}> {{ ?s aims:passage ?p ; aims:status
     )
 
 
-def _read(path: Path, max_bytes: int, current_sha: str | None) -> ExtractedDocument | Skipped | None:
-    """The file's passages; None when its hash equals the current version; Skipped with the reason."""
+def _read(root: Path, path: Path, max_bytes: int, current_sha: str | None) -> ExtractedDocument | Skipped | None:
+    """The file's passages; None when its hash equals the current version; Skipped with the reason.
+
+    Read in a fence: whatever a document refers to (images, styles, links), nothing else is read or fetched.
+    """
     try:
-        sha = file_sha256(path)
-        if sha == current_sha:
-            return None
-        return extract(path, max_bytes, sha)
+        with fenced(root, str(path), path.resolve()):
+            sha = file_sha256(path)
+            if sha == current_sha:
+                return None
+            return extract(path, max_bytes, sha)
+    except OutsideWorkspace as exc:
+        return Skipped(path, str(exc))
     except ExtractionError as exc:
         return Skipped(path, str(exc))
     except OSError as exc:
@@ -184,7 +200,7 @@ def ingest_documents(
     `progress` wraps the list of files (for example with tqdm). Unreadable files are reported in `skipped`;
     the rest of the batch continues and nothing already stored is touched for them.
     """
-    files, skipped = discover(paths or [workspace.documents_dir])
+    files, skipped = discover(paths or [workspace.documents_dir], workspace.root)
     report = IngestReport(skipped=skipped)
     store = workspace.store
     max_bytes = int(float(workspace.config.raw.get("ingest", {}).get("max_file_mb", 0)) * 2**20) or DEFAULT_MAX_BYTES
@@ -192,7 +208,7 @@ def ingest_documents(
     pending = Graph()  # new versions are written in batches: one store transaction per file was most of ingest
     for path in progress(files) if progress else files:
         file = relative_file(workspace, path)
-        extracted = _read(path, max_bytes, current[file][0] if file in current else None)
+        extracted = _read(workspace.root, path, max_bytes, current[file][0] if file in current else None)
         if extracted is None or isinstance(extracted, Skipped):
             report.unchanged += [path] if extracted is None else []
             report.skipped += [extracted] if extracted is not None else []

@@ -1,5 +1,5 @@
 """Organisation facts: read the workspace's org/ files, check them, and turn them into the org graph."""
 
-from aimsgraph.facts.loading import build_org_graph, org_files, org_fingerprint
+from aimsgraph.facts.loading import build_org_graph, checked_org_files, org_files, org_fingerprint
 
-__all__ = ["build_org_graph", "org_files", "org_fingerprint"]
+__all__ = ["build_org_graph", "checked_org_files", "org_files", "org_fingerprint"]

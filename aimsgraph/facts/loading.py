@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
-from rdflib import RDF, RDFS, Graph
-from rdflib.exceptions import ParserError
+from rdflib import RDF, RDFS, Graph, URIRef
+from rdflib.term import Node
 
+from aimsgraph.confinement import fenced, resolve_inside, shown
 from aimsgraph.errors import InputError
-from aimsgraph.facts.cells import Cell, Row, read_csv, read_yaml
+from aimsgraph.facts.cells import DEFAULT_MAX_BYTES, Cell, Row, read_csv, read_text, read_yaml
 from aimsgraph.facts.checking import Record, check_references, check_row
 from aimsgraph.facts.rdf import records_to_graph
 from aimsgraph.facts.schema import TABLES
@@ -20,6 +22,7 @@ from aimsgraph.vocabulary.namespaces import AIMS, local_id
 
 TABLE_SUFFIXES = (".yaml", ".yml", ".csv")
 RDF_FORMATS = {".ttl": "turtle", ".jsonld": "json-ld", ".json": "json-ld", ".nt": "nt", ".trig": "trig"}
+_NOT_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`]')  # what an IRI cannot hold (an escaped \u003E in Turtle, say)
 
 
 def org_files(paths: list[Path]) -> list[Path]:
@@ -37,6 +40,32 @@ def org_files(paths: list[Path]) -> list[Path]:
     return found
 
 
+def checked_org_files(root: Path, org_dir: Path, paths: list[Path] | None, require: bool = False) -> list[Path]:
+    """All fact files of `org_dir`, after checking the `paths` a user named: each must be a fact file in org/.
+
+    A load always reads all of org/, so the store never holds part of it; naming files checks that they are
+    there. A folder, a file outside org/, a link leading outside the workspace, or (with `require` or `paths`)
+    no fact file at all is one line, before anything changes.
+    """
+    suffixes = TABLE_SUFFIXES + tuple(RDF_FORMATS)
+    for path in paths or []:
+        label = shown(path)
+        if path.is_dir():
+            raise InputError(f"{label} is a folder: name fact files, or run 'aimsgraph load' for all of org/")
+        if not path.exists():
+            raise InputError(f"{label}: file does not exist")
+        if path.suffix.lower() not in suffixes:
+            raise InputError(f"{label}: not a fact file (expected {', '.join(suffixes)})")
+        if path.absolute().parent.resolve() != org_dir.resolve():
+            raise InputError(f"{label} is not in {org_dir}: facts are loaded from org/ (move the file there)")
+    files = org_files([org_dir]) if org_dir.is_dir() else []
+    for path in files:
+        resolve_inside(root, path, source=_label(path, root))
+    if not files and (paths or require):
+        raise InputError(f"no fact files in {org_dir} (expected {', '.join(suffixes)}): nothing was changed")
+    return files
+
+
 def org_fingerprint(files: list[Path]) -> str:
     """A hash of the fact files' names and bytes: unchanged files need no reload."""
     digest = hashlib.sha256()
@@ -45,21 +74,26 @@ def org_fingerprint(files: list[Path]) -> str:
     return digest.hexdigest()[:16]
 
 
-def build_org_graph(files: list[Path], workspace: Path | None = None) -> Graph:
-    """Check all fact files together and return the org graph; raise InputError on the first problem."""
+def build_org_graph(files: list[Path], workspace: Path | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Graph:
+    """Check all fact files together and return the org graph; raise InputError on the first problem.
+
+    With `workspace`, every file an entry names (evidence `file`, `aims:file`) must lie inside it, and parsing may
+    read nothing outside it and reach no network. No fact file may be larger than `max_bytes`.
+    """
     tables: dict[str, list[Record]] = {name: [] for name in TABLES}
     extra = Graph()
     for path in files:
         label = _label(path, workspace)
         suffix = path.suffix.lower()
         if suffix in (".yaml", ".yml"):
-            rows = _yaml_rows(path, label)
+            rows = _yaml_rows(path, label, max_bytes)
         elif suffix == ".csv":
-            rows = _csv_rows(path, label)
+            rows = _csv_rows(path, label, max_bytes)
         elif suffix in RDF_FORMATS:
             parsed = Graph()
-            _parse_rdf(path, label, RDF_FORMATS[suffix], parsed)
+            _parse_rdf(path, label, RDF_FORMATS[suffix], parsed, workspace, max_bytes)
             check_rules(parsed, label)
+            check_files(parsed, label, workspace)
             extra += parsed
             continue
         else:
@@ -71,6 +105,12 @@ def build_org_graph(files: list[Path], workspace: Path | None = None) -> Graph:
         second = tables["organization"][1].row
         raise InputError("'organization' is given more than once", source=second.source, line=second.line)
     check_references(tables)
+    if workspace is not None:
+        for record in tables["evidence"]:
+            if record.get("file"):
+                source, line = record.row.where("file")
+                field = f"evidence[{record.row.index}].file"
+                resolve_inside(workspace, record.get("file"), source=source, line=line, field=field)
     graph = records_to_graph(tables)
     graph += extra
     return graph
@@ -85,8 +125,8 @@ def _label(path: Path, workspace: Path | None) -> str:
     return str(path)
 
 
-def _yaml_rows(path: Path, label: str) -> list[Row]:
-    root = read_yaml(path, label)
+def _yaml_rows(path: Path, label: str, max_bytes: int) -> list[Row]:
+    root = read_yaml(path, label, max_bytes)
     if root is None:
         return []
     if not isinstance(root.value, dict):
@@ -117,43 +157,66 @@ def _sequence(table: str, cell: Cell, label: str) -> list[Cell]:
     return cell.value
 
 
-def _csv_rows(path: Path, label: str) -> list[Row]:
+def _csv_rows(path: Path, label: str, max_bytes: int) -> list[Row]:
     table = path.stem
     if table not in TABLES:
         raise InputError(f"a CSV file is named after its table (one of: {', '.join(TABLES)}.csv)", source=label)
-    return read_csv(path, label)
+    return read_csv(path, label, max_bytes)
 
 
-def _parse_rdf(path: Path, label: str, rdf_format: str, into: Graph) -> None:
-    text = path.read_text(encoding="utf-8")
+def _parse_rdf(path: Path, label: str, rdf_format: str, into: Graph, workspace: Path | None, max_bytes: int) -> None:
+    text = read_text(path, label, max_bytes)
     if rdf_format == "json-ld":
         _refuse_remote_context(text, label)
     try:
-        into.parse(data=text, format=rdf_format, publicID=f"urn:aims:file:{path.name}")
-    except (ParserError, SyntaxError, ValueError) as exc:
-        raise InputError(f"cannot parse {rdf_format}: {' '.join(str(exc).split())[:200]}", source=label) from None
+        with fenced(workspace, label):  # whatever the parser follows, it reads nothing outside and no network
+            into.parse(data=text, format=rdf_format, publicID=f"urn:aims:file:{path.name}")
+    except InputError:
+        raise
+    except RecursionError:
+        raise InputError(f"cannot parse {rdf_format}: nested too deeply", source=label) from None
+    except Exception as exc:  # rdflib's parsers raise many kinds; each means "not valid {rdf_format}"
+        reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise InputError(f"cannot parse {rdf_format}: {reason}", source=label) from None
+    for term in {t for triple in into for t in triple}:
+        _check_term(term, label)
+
+
+def _check_term(term: Node, label: str) -> None:
+    """An IRI must be one the store can hold: Turtle escapes such as \\u003E can smuggle in '>' or spaces."""
+    if isinstance(term, URIRef) and (_NOT_IRI.search(term) or not term):
+        raise InputError(f"{str(term)[:80]!r} is not a valid IRI (no spaces, <, >, quotes or braces)", source=label)
 
 
 def _refuse_remote_context(text: str, label: str) -> None:
-    """JSON-LD may name a remote @context, which a parser would fetch: refuse it."""
+    """JSON-LD may name a remote @context or @import one, which a parser would fetch: refuse both."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"invalid JSON: {exc.msg}", source=label, line=exc.lineno) from None
-
-    def walk(node: Any) -> None:
+    except RecursionError:
+        raise InputError("invalid JSON: nested too deeply", source=label) from None
+    stack: list[Any] = [data]
+    while stack:  # a loop, not recursion: nesting depth is the file's choice
+        node = stack.pop()
         if isinstance(node, dict):
+            if "@import" in node:
+                raise InputError("@import is not allowed (inline the imported context)", source=label)
             context = node.get("@context")
             contexts = context if isinstance(context, list) else [context]
             if any(isinstance(c, str) for c in contexts):
                 raise InputError("remote @context is not allowed (inline the context)", source=label)
-            for value in node.values():
-                walk(value)
+            stack += node.values()
         elif isinstance(node, list):
-            for value in node:
-                walk(value)
+            stack += node
 
-    walk(data)
+
+def check_files(graph: Graph, label: str, workspace: Path | None) -> None:
+    """Every aims:file an RDF fact file states must lie inside the workspace."""
+    if workspace is None:
+        return
+    for subject, file in graph.subject_objects(AIMS.file):
+        resolve_inside(workspace, str(file), source=label, field=f"{local_id(str(subject))} aims:file")
 
 
 def check_rules(graph: Graph, label: str) -> None:

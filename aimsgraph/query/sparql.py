@@ -41,6 +41,7 @@ __all__ = [
 FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_NOT_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`]')  # what an IRI cannot hold
 # FROM / FROM NAMED may only name graphs of the store, never something a store could fetch.
 _REMOTE = re.compile(r"^(https?|ftp|file):", re.IGNORECASE)
 
@@ -111,7 +112,10 @@ def load_query(spec: str) -> SavedQuery:
 def typed_value(value: str, kind: str = "auto") -> Identifier:
     """A parameter value as an RDF term: `<iri>` is an IRI, YYYY-MM-DD an xsd:date, anything else a literal."""
     if (value.startswith("<") and value.endswith(">")) or kind == "iri":
-        return URIRef(value.strip("<>"))
+        iri = value.strip("<>")
+        if not iri or _NOT_IRI.search(iri):
+            raise InputError(f"{iri!r} is not an IRI (no spaces, <, >, quotes or braces)")
+        return URIRef(iri)
     if kind == "date" or (kind == "auto" and _DATE.match(value)):
         try:
             return Literal(date.fromisoformat(value))
@@ -183,6 +187,13 @@ def _guard(text: str) -> tuple[str, tuple[str, ...]]:
     Cached by text (a pure function of it): rdflib's parser takes 15-70 ms per saved query, often more than
     the query itself; refusals raise and are never cached.
     """
+    try:
+        return _checked(text)
+    except RecursionError:  # rdflib's parser recurses per bracket: deep nesting is a user's query, not a crash
+        raise InputError("query nested too deeply (brackets or groups inside each other): flatten it") from None
+
+
+def _checked(text: str) -> tuple[str, tuple[str, ...]]:
     try:
         parsed = parseQuery(text)
     except ParseException as exc:

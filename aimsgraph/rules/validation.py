@@ -21,6 +21,7 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Processor, Result
 from rdflib.term import Identifier
 
+from aimsgraph.confinement import inside
 from aimsgraph.coverage.matrix import coverage_matrix
 from aimsgraph.errors import InputError
 from aimsgraph.rules.findings import SH, Hit, ValidationReport, make_findings
@@ -79,7 +80,9 @@ def file_facts(store: Store, root: Path | None) -> tuple[dict[str, str], set[str
     if root is None:
         return current, missing
     for doc, file, recorded in rows(store, FILES_QUERY):
-        path = root / str(file)
+        path = inside(root, str(file))
+        if path is None:  # a file named outside the workspace is never read (load refuses one in the facts)
+            continue
         if not path.is_file():
             missing.add(str(doc))
         elif recorded is not None:

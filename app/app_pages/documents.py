@@ -30,7 +30,7 @@ def run_ingest(paths: list[Path] | None) -> None:
     with views.guarded("Ingest"):
         result = ingest_documents(workspace, paths, progress=progress)
         state.changed()
-        skipped = "; ".join(f"{Path(s.path).name}: {s.reason}" for s in result.skipped)
+        skipped = views.as_text("; ".join(f"{Path(s.path).name!r}: {s.reason}" for s in result.skipped))
         state.flash(
             f"Ingested {len(result.ingested)}, unchanged {len(result.unchanged)}"
             + (f", skipped {len(result.skipped)} ({skipped})" if result.skipped else "")

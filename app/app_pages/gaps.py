@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from aimsgraph.app import state
+from aimsgraph.app import state, views
 
 root = state.root()
 st.title("Gaps")
@@ -46,8 +46,9 @@ for row in rows.head(LIMIT).itertuples():
     with st.container(border=True):
         where = " · ".join(x for x in (row.requirement, row.system and f"system {row.system}") if x)
         st.markdown(
-            f":{BADGE.get(row.severity, 'gray')}-badge[{row.severity}] **{row.rule}** · `{row.focus}`"
-            + (f" · {where}" if where else "")
+            f":{BADGE.get(row.severity, 'gray')}-badge[{row.severity}] **{views.as_text(row.rule)}** · "
+            + views.as_text(row.focus)
+            + (f" · {views.as_text(where)}" if where else "")
         )
-        st.markdown(row.message)
-        st.caption(f"Fix: {row.fix}")
+        st.markdown(views.as_text(row.message))
+        st.caption(f"Fix: {views.as_text(row.fix)}")

@@ -20,7 +20,7 @@ kinds = {
 cols = st.columns([1, 3, 1], vertical_alignment="bottom")
 kind = cols[0].selectbox("Start from", list(kinds), key="graph_kind")
 if not kinds[kind]:
-    st.info(f"No {kind.lower()} in this workspace.")
+    st.info(f"No {views.as_text(kind.lower())} in this workspace.")
     st.stop()
 start = views.pick(cols[1], kind, kinds[kind], key="graph_start")
 if start is None:  # without a placeholder the first node is chosen: None only for an empty list, handled above

@@ -63,12 +63,12 @@ with right:
         index=ids.index("A.6.2.8") if "A.6.2.8" in ids else 0,
     )
     requirement = state.requirement_index()[chosen]
-    st.subheader(requirement.label)
+    st.subheader(views.as_text(requirement.label))
     st.markdown(f"**Status:** {_status(chosen) or '–'}")
-    st.write(requirement.description)
+    st.markdown(views.as_text(requirement.description))
     with st.expander("What evidence looks like"):
-        st.markdown("**Design:** " + "; ".join(requirement.design_evidence))
-        st.markdown("**Operating:** " + "; ".join(requirement.operating_evidence))
+        st.markdown("**Design:** " + views.as_text("; ".join(requirement.design_evidence)))
+        st.markdown("**Operating:** " + views.as_text("; ".join(requirement.operating_evidence)))
 
     st.markdown("#### Evidence")
     refs = [(s, e) for (r, s), cell in matrix.cells.items() if r == chosen for e in cell.evidence]
@@ -87,7 +87,10 @@ with right:
     st.markdown("#### Findings")
     found = [f for f in state.report(root).findings if f.requirement == chosen]
     for f in found:
-        st.markdown(f"**{f.severity}** · **{f.rule}** ({f.focus}): {f.message}  \n_Fix:_ {f.fix}")
+        text = views.as_text
+        st.markdown(
+            f"**{f.severity}** · **{text(f.rule)}** ({text(f.focus)}): {text(f.message)}  \n_Fix:_ {text(f.fix)}"
+        )
     if not found:
         st.caption("No findings for this requirement.")
 

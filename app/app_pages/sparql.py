@@ -56,7 +56,7 @@ if text:
             isolate=True,  # a long-lived server: a query past its limit is killed, not left running in a thread
         )
     except AimsError as exc:
-        st.error(f"The query was not run: {exc}")
+        st.error(f"The query was not run: {views.as_text(exc)}")
         st.stop()
     if outcome.form == "ASK":
         st.metric("Answer", "yes" if outcome.boolean else "no")

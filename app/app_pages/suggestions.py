@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 
 import streamlit as st
@@ -20,9 +19,9 @@ pending = state.suggestions(root)
 
 def highlight(text: str, terms: list[str]) -> str:
     """The passage as HTML with every matched term marked."""
-    escaped = html.escape(text)
+    escaped = views.as_text(text)
     for term in sorted({t for t in terms if t}, key=len, reverse=True):
-        escaped = re.sub(f"({re.escape(html.escape(term))})", r"<mark>\1</mark>", escaped, flags=re.IGNORECASE)
+        escaped = re.sub(f"({re.escape(views.as_text(term))})", r"<mark>\1</mark>", escaped, flags=re.IGNORECASE)
     return escaped
 
 
@@ -60,10 +59,13 @@ for index, s in enumerate(shown):
         top = st.columns([0.5, 5, 2])
         if top[0].checkbox("select", key=f"sugg_pick_{index}", label_visibility="collapsed"):
             chosen.append(s.id)
-        top[1].markdown(f"**{state.label(s.requirement)}**  \n{s.document} · {s.passage_location}")
+        text = views.as_text
+        top[1].markdown(f"**{text(state.label(s.requirement))}**  \n{text(s.document)} · {text(s.passage_location)}")
         if s.learnt_from:
-            top[1].caption(f"Ranked up: nearly the same text was linked to it before ({', '.join(s.learnt_from)}).")
-        top[2].markdown(f"score **{s.score:.2f}** · rank {s.rank} · {s.method}")
+            top[1].caption(
+                f"Ranked up: nearly the same text was linked to it before ({text(', '.join(s.learnt_from))})."
+            )
+        top[2].markdown(f"score **{s.score:.2f}** · rank {s.rank} · {text(s.method)}")
         st.markdown(
             f"<div style='font-size:0.92em'>{highlight(s.passage_text, list(s.matched_terms))}</div>",
             unsafe_allow_html=True,
