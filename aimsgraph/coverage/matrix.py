@@ -37,7 +37,7 @@ SELECT ?req ?doc ?sys ?decided ?method ?passage ?reviewer WHERE {
 """
 # Each document once before the OPTIONALs (the UNION alone yields it up to four times: 4x the lookups).
 DOCUMENTS_QUERY = """
-SELECT ?doc ?id ?title ?issued ?due ?op WHERE {
+SELECT ?doc ?id ?title ?issued ?due ?op ?changed WHERE {
   { SELECT DISTINCT ?doc WHERE {
       { ?doc a aims:Document } UNION { ?doc dcterms:issued [] } UNION { ?doc aims:reviewDue [] }
       UNION { ?doc a aims:OperatingEvidence } } }
@@ -46,6 +46,7 @@ SELECT ?doc ?id ?title ?issued ?due ?op WHERE {
   OPTIONAL { ?doc dcterms:issued ?issued }
   OPTIONAL { ?doc aims:reviewDue ?due }
   OPTIONAL { ?doc a ?op FILTER(?op = aims:OperatingEvidence) }
+  OPTIONAL { ?doc aims:fileChanged ?changed }
 }
 """
 LINK_GRAPHS = (GraphName.ORG, GraphName.REVIEWS)  # manual links, reviewed links
@@ -152,13 +153,14 @@ class LinkRow:
 
 @dataclass(frozen=True)
 class DocumentFacts:
-    """What coverage needs of a document: id, title, dates and nature."""
+    """What coverage needs of a document: id, title, dates, nature, and whether its file changed since registered."""
 
     id: str
     title: str
     issued: str | None
     due: str | None
     operating: bool
+    changed: bool = False
 
 
 def accepted_links(store: Store) -> list[LinkRow]:
@@ -184,11 +186,11 @@ def document_facts(store: Store) -> dict[str, DocumentFacts]:
 
 def _fetch_documents(store: Store) -> dict[str, DocumentFacts]:
     found: dict[str, DocumentFacts] = {}
-    for doc, ident, title, issued, due, op in store.values(DOCUMENTS_QUERY, graphs=DOCUMENT_GRAPHS):
+    for doc, ident, title, issued, due, op, changed in store.values(DOCUMENTS_QUERY, graphs=DOCUMENT_GRAPHS):
         known = found.get(doc or "")
         if known is None or (op is not None and not known.operating):
             name = ident or local_id(doc or "")
-            found[doc or ""] = DocumentFacts(name, title or name, issued, due, op is not None)
+            found[doc or ""] = DocumentFacts(name, title or name, issued, due, op is not None, changed == "true")
     return found
 
 
@@ -205,7 +207,7 @@ def evidence_ref(link: LinkRow, documents: dict[str, DocumentFacts], as_of: date
         title=doc.title,
         nature="operating" if doc.operating else "design",
         method="reviewed" if link.method is not None and link.method.endswith("Reviewed") else "manual",
-        current=doc.due is None or doc.due >= day,
+        current=not doc.changed and (doc.due is None or doc.due >= day),  # a changed file stops counting
         passage=link.passage,
         reviewer=local_id(link.reviewer) if link.reviewer is not None else None,
         decided=link.decided,
