@@ -15,6 +15,7 @@ class AIMS(DefinedNamespace):
     Accepted: URIRef
     ApplicabilityDecision: URIRef
     Avoid: URIRef
+    ChangeSet: URIRef
     Clause: URIRef
     Control: URIRef
     ControlObjective: URIRef
@@ -24,6 +25,7 @@ class AIMS(DefinedNamespace):
     Document: URIRef
     DocumentVersion: URIRef
     EvidenceLink: URIRef
+    FileRecord: URIRef
     Framework: URIRef
     Hybrid: URIRef
     ImpactAssessment: URIRef
@@ -64,11 +66,16 @@ class AIMS(DefinedNamespace):
     Transfer: URIRef
     TreatmentOption: URIRef
     ValidationRun: URIRef
+    aboutSystem: URIRef
     acceptedBy: URIRef
+    acceptedOver: URIRef
     accountablePerson: URIRef
+    addedCount: URIRef
+    addedTriples: URIRef
     applicable: URIRef
     appliesTo: URIRef
     asOf: URIRef
+    backDated: URIRef
     concerns: URIRef
     control: URIRef
     coverage: URIRef
@@ -76,11 +83,14 @@ class AIMS(DefinedNamespace):
     decidedAt: URIRef
     description: URIRef
     designEvidence: URIRef
+    effective: URIRef
     email: URIRef
     endOffset: URIRef
     evidence: URIRef
     evidenceKind: URIRef
     file: URIRef
+    fileChanged: URIRef
+    fileOf: URIRef
     forSystem: URIRef
     group: URIRef
     hasRole: URIRef
@@ -102,15 +112,19 @@ class AIMS(DefinedNamespace):
     matchedTerm: URIRef
     method: URIRef
     model: URIRef
+    observedSha256: URIRef
     operatingEvidence: URIRef
     order: URIRef
     owner: URIRef
     page: URIRef
     passage: URIRef
+    path: URIRef
     rank: URIRef
     recordedSha256: URIRef
     relevantRole: URIRef
     remediation: URIRef
+    removedCount: URIRef
+    removedTriples: URIRef
     requiredCount: URIRef
     requirement: URIRef
     reviewDue: URIRef
@@ -128,9 +142,11 @@ class AIMS(DefinedNamespace):
     sha256: URIRef
     startOffset: URIRef
     status: URIRef
+    statuses: URIRef
     supersededBy: URIRef
     supplier: URIRef
     system: URIRef
+    systemCoverage: URIRef
     text: URIRef
     treatment: URIRef
     treatmentOption: URIRef
