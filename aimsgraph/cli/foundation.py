@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from aimsgraph.cli import Context, pass_context
+from aimsgraph.cli.days import parse_day
 from aimsgraph.cli.demo import prepare_demo
 from aimsgraph.cli.output import output_options, render_rows, write_output
 from aimsgraph.query.stats import store_stats
@@ -27,17 +28,33 @@ def init(directory: Path, name: str | None) -> None:
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--effective",
+    metavar="DATE",
+    help="Record the change as effective from this day (YYYY-MM-DD; not in the future, not before the latest "
+    "recorded change): for back-filling history.",
+)
 @pass_context
-def load(ctx: Context, paths: tuple[Path, ...]) -> None:
+def load(ctx: Context, paths: tuple[Path, ...], effective: str | None) -> None:
     """Check the organisation facts (default: all of org/) and load them into the org graph.
 
     YAML, CSV (one file per table), Turtle and JSON-LD are read. Either every file is valid and the org graph is
-    replaced, or nothing changes.
+    replaced, or nothing changes. What changed is recorded as a dated change set in the history graph (who, when,
+    which files with their SHA-256), so validate and export --as-of see the facts of any day.
     """
+    day = parse_day(effective, "--effective")
     workspace = ctx.workspace(sync=False)
-    workspace.sync()
-    triples = workspace.load(list(paths) or None)
-    click.echo(f"Loaded {triples} triples into the org graph of {workspace.root.name}.")
+    workspace.sync_catalog()
+    triples = workspace.load(list(paths) or None, day)
+    workspace.check_files()
+    change = workspace.last_change
+    recorded = (
+        f" Recorded change set {change.id}: {change.added} triples added, {change.removed} removed, "
+        f"effective {change.effective}."
+        if change
+        else " Nothing changed; no change set recorded."
+    )
+    click.echo(f"Loaded {triples} triples into the org graph of {workspace.root.name}.{recorded}")
 
 
 @click.command()
