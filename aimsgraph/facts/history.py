@@ -34,6 +34,7 @@ SELECT ?change ?recorded ?effective ?agent ?added ?removed WHERE {
 }
 """
 CHANGE_FILES = "SELECT ?change ?path ?sha WHERE { ?change prov:used ?file . ?file aims:path ?path ; aims:sha256 ?sha }"
+ORG_TRIPLES = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
 CHANGE_TRIPLES = "SELECT ?added ?removed WHERE { ?change aims:addedTriples ?added ; aims:removedTriples ?removed }"
 AS_OF_SOURCES = (GraphName.CATALOG, GraphName.DOCUMENTS, GraphName.REVIEWS)  # copied as they are into a store of T
 
@@ -97,9 +98,14 @@ def check_effective(store: Store, effective: date, today: date | None = None) ->
         )
 
 
+def org_triples(store: Store) -> set[Triple]:
+    """Today's org graph's triples, read from the store (as terms: 3-4x faster than parsing its N-Triples dump)."""
+    return {(s, p, o) for s, p, o in store.select(ORG_TRIPLES, graphs=(GraphName.ORG,))}  # type: ignore[misc]
+
+
 def org_graph(store: Store) -> Graph:
     """Today's org graph, read from the store."""
-    return Graph().parse(data=store.dump("nt", GraphName.ORG), format="nt")
+    return _graph(org_triples(store))
 
 
 def replace_org(
@@ -112,7 +118,7 @@ def replace_org(
     """
     effective = effective or date.today()
     check_effective(store, effective)
-    old, new = skolemised(org_graph(store)), skolemised(graph)
+    old, new = skolemised(org_triples(store)), skolemised(graph)
     if old == new:
         return None
     now = datetime.now(UTC)
@@ -155,12 +161,14 @@ def _change_graph(
     return graph
 
 
-def skolemised(graph: Graph) -> set[Triple]:
+def skolemised(graph: Graph | set[Triple]) -> set[Triple]:
     """The graph's triples, blank nodes named after the graph's shape: isomorphic graphs give equal sets."""
-    if not any(isinstance(term, BNode) for triple in graph for term in triple):
-        return set(graph)
+    triples: set[Triple] = set(graph)
+    if not any(isinstance(term, BNode) for triple in triples for term in triple):
+        return triples
     # the canonical labelling is the slow part; only graphs with blank nodes pay for it
-    return {_named(s, p, o) for s, p, o in to_canonical_graph(graph)}
+    source = graph if isinstance(graph, Graph) else _graph(triples)
+    return {_named(s, p, o) for s, p, o in to_canonical_graph(source)}
 
 
 def _named(s: Node, p: Node, o: Node) -> Triple:
