@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from aimsgraph.errors import InputError, WorkspaceError
 from aimsgraph.facts import build_org_graph, checked_org_files, org_files, org_fingerprint
+from aimsgraph.facts.history import ChangeSet, check_effective, replace_org
+from aimsgraph.facts.integrity import FileState, HashCache, file_states, record_files
 from aimsgraph.store import Store
 from aimsgraph.vocabulary.catalog import catalog_fingerprint, catalog_graph
 from aimsgraph.vocabulary.namespaces import GraphName
@@ -92,6 +96,7 @@ class Workspace:
         self.root = root.resolve()
         self.config = Config.read(self.root / CONFIG_NAME)
         self._store: Store | None = None
+        self.last_change: ChangeSet | None = None
 
     # ---------------------------------------------------------------- finding and making
     @classmethod
@@ -177,24 +182,47 @@ class Workspace:
         return self.config.query_endpoint if self.config.store_kind == "sparql" else "oxigraph"
 
     def sync(self) -> None:
-        """Load the shipped catalog and the org files into the store where they changed since last time."""
+        """Bring the store in step: the shipped catalog and the org files where they changed since last time, then
+        the registered files' hashes (first sightings recorded, changed files flagged)."""
+        self.sync_catalog()
+        files = org_files([self.org_dir]) if self.org_dir.is_dir() else []
+        if self._state().get("org") != org_fingerprint(files):
+            self.load()
+        self.check_files()
+
+    def sync_catalog(self) -> None:
+        """Load the shipped catalog where it changed since last time."""
         fingerprint = catalog_fingerprint()
         if self._state().get("catalog") != fingerprint:
             self.store.replace_graph(GraphName.CATALOG, catalog_graph())
             self._save_state(catalog=fingerprint)
-        files = org_files([self.org_dir]) if self.org_dir.is_dir() else []
-        if self._state().get("org") != org_fingerprint(files):
-            self.load()
 
-    def load(self, paths: list[Path] | None = None, *, require: bool = False) -> int:
-        """Check the org files and replace the org graph with all of org/, all or nothing.
+    def load(self, paths: list[Path] | None = None, effective: date | None = None, *, require: bool = False) -> int:
+        """Check the org files and replace the org graph with all of org/, all or nothing. A change is recorded as a
+        change set in the history graph (`last_change`), effective from `effective` (default today); loading
+        unchanged facts records nothing.
 
         `paths` (files in org/) must be there; with `require` an org/ without fact files is an error.
         Returns the number of triples now in the org graph.
         """
+        if effective is not None:
+            check_effective(self.store, effective)  # before reading any file: a bad day changes nothing
         files = checked_org_files(self.root, self.org_dir, paths, require)
         limit = int(float(self.config.raw.get("facts", {}).get("max_file_mb", 0)) * 2**20) or None
         graph = build_org_graph(files, self.root, *([limit] if limit else []))
-        self.store.replace_graph(GraphName.ORG, graph)
+        sources = [(self._relative(f), hashlib.sha256(f.read_bytes()).hexdigest()) for f in files]
+        self.last_change = replace_org(self.store, graph, sources, effective)
         self._save_state(org=org_fingerprint(files))
         return len(graph)
+
+    def _relative(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return path.resolve().as_posix()
+
+    def check_files(self) -> list[FileState]:
+        """Each registered file's registered and current hash; records first sightings and flags changed files
+        in the store (unless it is open read-only)."""
+        states = file_states(self.store, self.root, HashCache(self.state_dir / "hashes.json"))
+        return states if self.store.read_only else record_files(self.store, states)

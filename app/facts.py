@@ -62,6 +62,7 @@ SELECT ?node ?p ?s ?sid ?slabel WHERE {
 HISTORY = """
 SELECT ?run ?ended ?violations ?warnings (SUM(?covered) AS ?c) (SUM(?required) AS ?r) WHERE {
   ?run a aims:ValidationRun ; prov:endedAtTime ?ended ; aims:violationCount ?violations ; aims:warningCount ?warnings .
+  FILTER NOT EXISTS { ?run aims:backDated true }  # a run as of an earlier day is not a point of the trend
   OPTIONAL { ?run aims:coverage ?figure . ?figure aims:coveredCount ?covered ; aims:requiredCount ?required }
 } GROUP BY ?run ?ended ?violations ?warnings ORDER BY ?ended
 """
@@ -185,7 +186,7 @@ def _predicate(iri: str) -> str:
 
 
 def history(store: Store) -> list[dict[str, Any]]:
-    """Recorded validation runs, oldest first: when, violations, warnings, coverage %."""
+    """Recorded validation runs, oldest first (back-dated ones left out): when, violations, warnings, coverage %."""
     rows = []
     for _, ended, violations, warnings, covered, required in store.values(HISTORY):
         share = 100 * int(covered) / int(required) if covered is not None and required and int(required) else None

@@ -107,21 +107,28 @@ def _workspace_after_command(ctx: click.Context, _param: click.Parameter, value:
 _NO_WORKSPACE = {"init", "demo", "catalog"}
 
 
-def _register() -> None:
-    from aimsgraph.cli import answers, documents, explorer, foundation, gaps
+def _accept_workspace(command: click.Command) -> None:
+    """Give `command` (and a group's subcommands) the -w option after its name."""
+    command.params.append(
+        click.Option(
+            ["-w", "--workspace"],
+            type=WORKSPACE_FOLDER,
+            expose_value=False,
+            callback=_workspace_after_command,
+            help="Workspace folder (also accepted before the command).",
+        )
+    )
+    for sub in command.commands.values() if isinstance(command, click.Group) else ():
+        _accept_workspace(sub)
 
-    for module in (foundation, explorer, answers, documents, gaps):
+
+def _register() -> None:
+    from aimsgraph.cli import answers, documents, explorer, foundation, gaps, history
+
+    for module in (foundation, explorer, answers, documents, gaps, history):
         for command in module.COMMANDS:
             if command.name not in _NO_WORKSPACE:
-                command.params.append(
-                    click.Option(
-                        ["-w", "--workspace"],
-                        type=WORKSPACE_FOLDER,
-                        expose_value=False,
-                        callback=_workspace_after_command,
-                        help="Workspace folder (also accepted before the command).",
-                    )
-                )
+                _accept_workspace(command)
             main.add_command(command)
 
 

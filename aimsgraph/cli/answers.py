@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from aimsgraph.cli import Context, pass_context
+from aimsgraph.cli.days import not_future, note_earliest
 from aimsgraph.cli.output import OUTPUT, is_stdio, output_options, read_stdin, render_rows, write_output
 from aimsgraph.errors import InputError
 from aimsgraph.query.results import display_rows, dumps_json, graph_text, results_delimited
@@ -136,7 +137,11 @@ def _export_format(kind: str, fmt: str | None, output: Path | None) -> str:
 @click.option("--format", "fmt", help="coverage: csv|json|markdown|html|xlsx; soa: csv|json|markdown|xlsx; "
               "graph: trig|nquads|turtle|json-ld; oscal: json (default: from the -o suffix).")  # fmt: skip
 @click.option("--graph", "graph_name", help="graph: only this named graph (catalog, org, documents, ...).")
-@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Coverage on this date (default today).")
+@click.option(
+    "--as-of",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Coverage on this date, with the org facts of that date (not in the future; default today).",
+)
 @pass_context
 def export(
     ctx: Context, kind: str, output: Path | None, fmt: str | None, graph_name: str | None, as_of: datetime | None
@@ -151,10 +156,12 @@ def export(
     from aimsgraph.export.audit import audit_pack, graph_export
 
     chosen = _export_format(kind, fmt, output)
+    day = not_future(as_of.date(), "--as-of") if as_of else None
     workspace = ctx.workspace()
     if kind == "graph":
         return write_output(graph_export(workspace.store, chosen, graph_name), output)
-    pack = audit_pack(workspace, as_of.date() if as_of else None, with_findings=kind != "soa")
+    note_earliest(workspace.store, day)
+    pack = audit_pack(workspace, day, with_findings=kind != "soa")
     if kind == "oscal" and output is not None:
         return _write_oscal(pack, workspace.config.name, output)
     write_output(_audit_file(kind, chosen, pack, workspace.config.name), output)

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from aimsgraph.cli import Context, pass_context
+from aimsgraph.cli.days import parse_day
 from aimsgraph.cli.demo import prepare_demo
 from aimsgraph.cli.output import output_options, render_rows, write_output
 from aimsgraph.facts import checked_org_files
@@ -28,18 +29,35 @@ def init(directory: Path, name: str | None) -> None:
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--effective",
+    metavar="DATE",
+    help="Record the change as effective from this day (YYYY-MM-DD; not in the future, not before the latest "
+    "recorded change): for back-filling history.",
+)
 @pass_context
-def load(ctx: Context, paths: tuple[Path, ...]) -> None:
+def load(ctx: Context, paths: tuple[Path, ...], effective: str | None) -> None:
     """Check the organisation facts in org/ and load them into the org graph.
 
     YAML, CSV (one file per table), Turtle and JSON-LD are read. Either every file is valid and the org graph is
-    replaced with all of org/, or nothing changes. PATHS (files in org/) must be among them.
+    replaced with all of org/, or nothing changes. PATHS (files in org/) must be among them. What changed is
+    recorded as a dated change set in the history graph (who, when, which files with their SHA-256), so validate
+    and export --as-of see the facts of any day.
     """
+    day = parse_day(effective, "--effective")
     workspace = ctx.workspace(sync=False)
     checked_org_files(workspace.root, workspace.org_dir, list(paths), require=True)  # before anything changes
-    workspace.sync()
-    triples = workspace.load(list(paths) or None, require=True)
-    click.echo(f"Loaded {triples} triples into the org graph of {workspace.root.name}.")
+    workspace.sync_catalog()
+    triples = workspace.load(list(paths) or None, day, require=True)
+    workspace.check_files()
+    change = workspace.last_change
+    recorded = (
+        f" Recorded change set {change.id}: {change.added} triples added, {change.removed} removed, "
+        f"effective {change.effective}."
+        if change
+        else " Nothing changed; no change set recorded."
+    )
+    click.echo(f"Loaded {triples} triples into the org graph of {workspace.root.name}.{recorded}")
 
 
 @click.command()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from datetime import date
 from pathlib import Path
 
 import click
@@ -13,21 +12,12 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from aimsgraph.cli import EXIT_GAPS, EXIT_OK, Context, pass_context
+from aimsgraph.cli.days import note_earliest, parse_day
 from aimsgraph.cli.output import is_stdio, json_report, output_options, read_stdin, write_output
-from aimsgraph.errors import InputError
 from aimsgraph.rules.findings import JSON_FIELDS, SH, Finding, ValidationReport
 from aimsgraph.rules.validation import read_extra_shapes, validate_workspace
 from aimsgraph.vocabulary.catalog import requirements_by_id
 from aimsgraph.vocabulary.namespaces import AIMS
-
-
-def _as_of(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"'{value}' is not a date; use YYYY-MM-DD", field="--as-of") from None
 
 
 def _block(title: str, findings: list[Finding]) -> list[str]:
@@ -97,7 +87,12 @@ def render_ttl(report: ValidationReport) -> str:
 
 @click.command()
 @output_options("text", "json", "csv", "ttl", default="text")
-@click.option("--as-of", "as_of", metavar="DATE", help="Judge coverage on this date (YYYY-MM-DD; default today).")
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="DATE",
+    help="Judge coverage on this date with the org facts of that date (YYYY-MM-DD, not in the future; default today).",
+)
 @click.option(
     "--shapes",
     "extra",
@@ -111,9 +106,10 @@ def validate(
     ctx: Context, fmt: str, output: Path | None, as_of: str | None, extra: tuple[Path, ...], engine: str
 ) -> None:
     """Find the gaps: missing or stale evidence, SoA, systems, risks, documents. Exit 1 when violations exist."""
-    day = _as_of(as_of)
+    day = parse_day(as_of, "--as-of")
     workspace = ctx.workspace()
     shapes = [read_extra_shapes(read_stdin("the shapes"), "standard input") if is_stdio(p) else p for p in extra]
+    note_earliest(workspace.store, day)
     report = validate_workspace(
         workspace, day, shapes, record=True, engine="pyshacl" if engine == "pyshacl" else "fast"
     )

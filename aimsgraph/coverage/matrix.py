@@ -40,7 +40,7 @@ SELECT ?req ?doc ?sys ?decided ?method ?passage ?reviewer WHERE {
 """
 # Each document once before the OPTIONALs (the UNION alone yields it up to four times: 4x the lookups).
 DOCUMENTS_QUERY = """
-SELECT ?doc ?id ?title ?issued ?due ?op ?all WHERE {
+SELECT ?doc ?id ?title ?issued ?due ?op ?all ?changed WHERE {
   { SELECT DISTINCT ?doc WHERE {
       { ?doc a aims:Document } UNION { ?doc dcterms:issued [] } UNION { ?doc aims:reviewDue [] }
       UNION { ?doc a aims:OperatingEvidence } } }
@@ -50,6 +50,7 @@ SELECT ?doc ?id ?title ?issued ?due ?op ?all WHERE {
   OPTIONAL { ?doc aims:reviewDue ?due }
   OPTIONAL { ?doc a ?op FILTER(?op = aims:OperatingEvidence) }
   OPTIONAL { ?doc aims:allSystems ?all }
+  OPTIONAL { ?doc aims:fileChanged ?changed }
 }
 """
 LINK_GRAPHS = (GraphName.ORG, GraphName.REVIEWS)  # manual links, reviewed links
@@ -192,7 +193,7 @@ class LinkRow:
 
 @dataclass(frozen=True)
 class DocumentFacts:
-    """What coverage needs of a document: id, title, dates and nature."""
+    """What coverage needs of a document: id, title, dates, nature, and whether its file changed since registered."""
 
     id: str
     title: str
@@ -200,6 +201,7 @@ class DocumentFacts:
     due: str | None
     operating: bool
     all_systems: bool = False
+    changed: bool = False
 
 
 def accepted_links(store: Store) -> list[LinkRow]:
@@ -225,12 +227,14 @@ def document_facts(store: Store) -> dict[str, DocumentFacts]:
 
 def _fetch_documents(store: Store) -> dict[str, DocumentFacts]:
     found: dict[str, DocumentFacts] = {}
-    for doc, ident, title, issued, due, op, every in store.values(DOCUMENTS_QUERY, graphs=DOCUMENT_GRAPHS):
+    for doc, ident, title, issued, due, op, every, changed in store.values(DOCUMENTS_QUERY, graphs=DOCUMENT_GRAPHS):
         known = found.get(doc or "")
         if known is None or (op is not None and not known.operating):
             name = ident or local_id(doc or "")
             all_systems = every is not None and every.lower() in ("true", "1")
-            found[doc or ""] = DocumentFacts(name, title or name, issued, due, op is not None, all_systems)
+            found[doc or ""] = DocumentFacts(
+                name, title or name, issued, due, op is not None, all_systems, changed == "true"
+            )
     return found
 
 
@@ -247,7 +251,7 @@ def evidence_ref(link: LinkRow, documents: dict[str, DocumentFacts], as_of: date
         title=doc.title,
         nature="operating" if doc.operating else "design",
         method="reviewed" if link.method is not None and link.method.endswith("Reviewed") else "manual",
-        current=doc.due is None or doc.due >= day,
+        current=not doc.changed and (doc.due is None or doc.due >= day),  # a changed file stops counting
         passage=link.passage,
         reviewer=local_id(link.reviewer) if link.reviewer is not None else None,
         decided=link.decided,

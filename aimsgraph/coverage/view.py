@@ -21,6 +21,7 @@ from decimal import Decimal
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 
 from aimsgraph.coverage.matrix import STATUSES, CoverageMatrix, DocumentFacts, coverage_matrix, document_facts
+from aimsgraph.facts.history import store_as_of
 from aimsgraph.store import Store, cached
 from aimsgraph.vocabulary.namespaces import DERIVED_FROM, VIEW, GraphName, view_iri
 
@@ -69,7 +70,7 @@ def view_store(store: Store, as_of: date) -> Store:
 
 def _in_memory(store: Store, as_of: date) -> Store:
     view = Store.in_memory()
-    view.replace_graph(GraphName.COVERAGE, view_graph(store, as_of))
+    view.replace_graph(GraphName.COVERAGE, view_graph(store_as_of(store, as_of), as_of))  # org facts of that day
     return view
 
 

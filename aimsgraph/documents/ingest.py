@@ -226,6 +226,7 @@ def ingest_documents(
         if len(pending) > FLUSH_TRIPLES:
             _flush(store, pending)
     _flush(store, pending)
+    workspace.check_files()  # a registered file seen for the first time gets its hash recorded
     return report
 
 

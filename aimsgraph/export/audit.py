@@ -6,7 +6,6 @@ module only shapes them into rows and files. Every export is built in memory and
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 from dataclasses import asdict, dataclass
@@ -23,6 +22,8 @@ from aimsgraph.coverage.matrix import (
     document_facts,
 )
 from aimsgraph.errors import InputError
+from aimsgraph.facts.history import store_as_of
+from aimsgraph.facts.integrity import FileState
 from aimsgraph.rules.findings import ValidationReport
 from aimsgraph.store import Store
 from aimsgraph.vocabulary.namespaces import GraphName, local_id
@@ -81,7 +82,8 @@ class SoaRow:
 
 @dataclass(frozen=True)
 class RegisterRow:
-    """One document of the evidence register, with its recorded and current SHA-256 and review dates."""
+    """One document of the evidence register, with its registered and current SHA-256 (and whether they match:
+    matches, changed, missing file) and review dates."""
 
     id: str
     title: str
@@ -96,6 +98,7 @@ class RegisterRow:
     recorded_sha256: str
     sha256: str
     supports: tuple[str, ...]
+    integrity: str = ""
 
 
 @dataclass
@@ -174,29 +177,30 @@ def soa_rows(store: Store, matrix: CoverageMatrix) -> list[SoaRow]:
     return out
 
 
-def _sha256(root: Path | None, file: str) -> str:
-    path = (root / file) if root and file else None
-    if path is None or not path.is_file():
-        return ""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def register_rows(
+    store: Store, matrix: CoverageMatrix, root: Path | None, files: list[FileState] | None = None
+) -> list[RegisterRow]:
+    """The evidence register with review dates, hashes and the requirements each document supports.
 
-
-def register_rows(store: Store, matrix: CoverageMatrix, root: Path | None) -> list[RegisterRow]:
-    """The evidence register with review dates, hashes and the requirements each document supports."""
+    `files` (Workspace.check_files) gives each registered file's registered hash (the register's sha256 or the one
+    recorded in history), its hash now and their status; without it the register's own sha256 is shown.
+    """
     supports: dict[str, set[str]] = {}
     for cell in matrix.cells.values():
         for ref in cell.evidence:
             supports.setdefault(ref.evidence, set()).add(cell.requirement)
     day, facts = matrix.as_of.isoformat(), document_facts(store)
+    states = {s.document: s for s in files or []}
     out = []
     for doc, file, kind, nature, owner, interval, recorded in store.values(REGISTER_QUERY):
         fact = facts.get(doc or "") or DocumentFacts(local_id(doc or ""), "", None, None, False)
-        due = _s(fact.due)
+        due, state = _s(fact.due), states.get(doc or "")
+        registered = state.registered if state is not None else recorded
         out.append(
             RegisterRow(
                 fact.id, fact.title, _s(file), _s(kind), _s(nature), _s(owner),
-                _s(fact.issued), _s(interval), due, not due or due >= day, _s(recorded), _sha256(root, _s(file)),
-                tuple(sorted(supports.get(fact.id, ()))),
+                _s(fact.issued), _s(interval), due, not due or due >= day, _s(registered),
+                _s(state and state.current), tuple(sorted(supports.get(fact.id, ()))), state.status if state else "",
             )
         )  # fmt: skip
     # one row per document even when it has several owners or kinds
@@ -205,13 +209,16 @@ def register_rows(store: Store, matrix: CoverageMatrix, root: Path | None) -> li
 
 
 def audit_pack(workspace: Workspace, as_of: date | None = None, with_findings: bool = True) -> AuditPack:
-    """Matrix, SoA, findings (validation without recording a run) and evidence register of a workspace."""
+    """Matrix, SoA, findings (validation without recording a run) and evidence register of a workspace, with its
+    org facts as they were on `as_of` (default today)."""
     from aimsgraph.rules.validation import validate_workspace
 
-    matrix = coverage_matrix(workspace.store, as_of)
-    findings = validate_workspace(workspace, matrix.as_of, record=False) if with_findings else None
-    store = workspace.store
-    return AuditPack(matrix, soa_rows(store, matrix), findings, register_rows(store, matrix, workspace.root))
+    day = as_of or date.today()
+    files = workspace.check_files()
+    store = store_as_of(workspace.store, day)
+    matrix = coverage_matrix(store, day)
+    findings = validate_workspace(workspace, day, record=False) if with_findings else None
+    return AuditPack(matrix, soa_rows(store, matrix), findings, register_rows(store, matrix, workspace.root, files))
 
 
 # ---------------------------------------------------------------- text formats

@@ -20,6 +20,8 @@ STATUS_COLOURS = {
 }
 # Findings reuse the status colours: a violation reads like a gap, a warning like stale evidence.
 SEVERITY_STATUS = {"violation": "missing", "warning": "stale", "info": "design-only"}
+# A registered file that no longer matches its hash, or is gone, reads like a gap.
+INTEGRITY_STATUS = {"matches": "covered", "changed": "missing", "missing file": "missing"}
 
 
 def _filled(value: str) -> Cell:
@@ -54,14 +56,15 @@ def _findings_sheet(pack: AuditPack) -> Sheet:
 def _register_rows(pack: AuditPack) -> Iterator[list[Cell]]:
     for r in pack.register:
         current: Cell = ("yes", "covered") if r.current else ("no (stale)", "stale")
+        integrity: Cell = (r.integrity, INTEGRITY_STATUS.get(r.integrity, ""))
         yield [r.id, r.title, r.file, r.kind, r.nature, r.owner, r.issued, r.review_interval, r.review_due,
-               current, r.recorded_sha256, r.sha256, ", ".join(r.supports)]  # fmt: skip
+               current, r.recorded_sha256, r.sha256, integrity, ", ".join(r.supports)]  # fmt: skip
 
 
 def _register_sheet(pack: AuditPack) -> Sheet:
     header = ["id", "title", "file", "kind", "nature", "owner", "issued", "review interval", "review due", "current",
-              "recorded SHA-256", "SHA-256 now", "supports"]  # fmt: skip
-    widths = [28, 45, 40, 16, 10, 12, 11, 10, 11, 10, 66, 66, 40]
+              "registered SHA-256", "SHA-256 now", "integrity", "supports"]  # fmt: skip
+    widths = [28, 45, 40, 16, 10, 12, 11, 10, 11, 10, 66, 66, 12, 40]
     return Sheet("Evidence register", header, _register_rows(pack), widths, "B2")
 
 

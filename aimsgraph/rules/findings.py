@@ -23,8 +23,9 @@ Hit = tuple[str, str, str | None]  # shape IRI, focus IRI, value IRI or None
 
 # The nodes findings are about, described in one query per batch (a VALUES block of their IRIs).
 FOCUS_QUERY = """
-SELECT ?focus ?id ?label ?title ?control ?system WHERE {
+SELECT ?focus ?id ?label ?title ?control ?system ?file WHERE {
   OPTIONAL { ?focus aims:id ?id }
+  OPTIONAL { ?focus aims:file ?file }
   OPTIONAL { ?focus rdfs:label ?label }
   OPTIONAL { ?focus dcterms:title ?title }
   OPTIONAL { ?focus a aims:ApplicabilityDecision ; aims:control ?control }
@@ -132,17 +133,18 @@ def describe_nodes(store: Store, nodes: set[str]) -> dict[str, Description]:
         for row in rows(store, query, graphs=DESCRIBED_GRAPHS):
             found.setdefault(row[0] or "", row[1:])
         for node in wanted[at : at + BATCH]:
-            known[node] = _description(node, found.get(node, (None,) * 5))
-    return {n: known.get(n) or _description(n, (None,) * 5) for n in nodes}
+            known[node] = _description(node, found.get(node, (None,) * 6))
+    return {n: known.get(n) or _description(n, (None,) * 6) for n in nodes}
 
 
 def _description(node: str, row: tuple[str | None, ...]) -> Description:
-    ident, label, title, control, system = row
+    ident, label, title, control, system, file = row
     return {
         "id": ident or local_id(node),
         "label": label or title,
         "control": local_id(control) if control else None,
         "system": local_id(system) if system else None,
+        "file": file,
     }
 
 
@@ -170,7 +172,7 @@ def make_findings(
         system = local_id(focus) if focus.startswith("urn:aims:system:") else desc["system"]
         template = info.message or (message_hint or {}).get(hit, "")
         message = template.replace("{label}", _labelled(desc)).replace("{id}", desc["id"] or "")
-        message = message.replace("{value}", local_id(value) if value else "")
+        message = message.replace("{value}", local_id(value) if value else "").replace("{file}", desc["file"] or "")
         out.add(Finding(info.severity, info.rule, desc["id"] or focus, requirement, system, message, info.fix, shape))
     order = {"violation": 0, "warning": 1, "info": 2}
     return sorted(out, key=lambda f: (order[f.severity], f.rule, f.focus, f.requirement or "", f.system or ""))

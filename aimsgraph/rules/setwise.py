@@ -52,8 +52,11 @@ def rows(store: Store, sparql: str, bindings: dict[str, URIRef] | None = None) -
 class Facts:
     """Sets the rules are made of, each fetched once per run (and reused across runs while unchanged)."""
 
-    def __init__(self, store: Store, as_of: date, current: dict[str, str], missing: set[str]) -> None:
+    def __init__(
+        self, store: Store, as_of: date, current: dict[str, str], missing: set[str], changed: set[str] | None = None
+    ) -> None:
         self.store, self.as_of, self.current_sha, self.missing = store, as_of, current, missing
+        self.changed = changed or set()
 
     def instances(self, cls: URIRef) -> set[str]:
         return self._set(("instances", cls), lambda: {r[0] for r in rows(self.store, INSTANCES, {"cls": cls}) if r[0]})
@@ -222,12 +225,7 @@ def evidence_stale(f: Facts) -> Pairs:
 
 
 def evidence_hash(f: Facts) -> Pairs:
-    recorded = f.pairs(AIMS.recordedSha256)
-    return {
-        (d, None)
-        for d, sha in recorded
-        if d in f.registered and d in f.current_sha and sha.lower() != f.current_sha[d].lower()
-    }
+    return ((d, None) for d in f.registered & f.changed)
 
 
 def evidence_file(f: Facts) -> Pairs:
@@ -267,9 +265,17 @@ RULES: dict[str, Callable[[Facts], Pairs]] = {
 }
 
 
-def fast_hits(store: Store, shapes: Graph, as_of: date, current: dict[str, str], missing: set[str]) -> set[Hit]:
-    """Hits (shape, focus, value) of every rule our shapes carry, computed set-wise."""
-    facts = Facts(store, as_of, current, missing)
+def fast_hits(
+    store: Store,
+    shapes: Graph,
+    as_of: date,
+    current: dict[str, str],
+    missing: set[str],
+    changed: set[str] | None = None,
+) -> set[Hit]:
+    """Hits (shape, focus, value) of every rule our shapes carry, computed set-wise (`changed`: documents whose file
+    differs from its registered hash)."""
+    facts = Facts(store, as_of, current, missing, changed)
     hits: set[Hit] = set()
     for rule, shape in rule_shapes(shapes).items():
         for focus, value in RULES[rule](facts):

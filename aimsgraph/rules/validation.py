@@ -1,12 +1,12 @@
 """Validate a workspace against the gap rules: shapes under shapes/, run by pyshacl (reference) or the fast engine.
 
-What SHACL cannot see (the as-of date, whether a file exists, its SHA-256 now) goes into a small transient graph
-of computed facts that the shapes read; it is never stored.
+What SHACL cannot see (the as-of date, whether a file exists, its SHA-256 now, whether that differs from its
+registered hash) goes into a small transient graph of computed facts that the shapes read; it is never stored.
+A run as of an earlier day reads the org facts as they were that day (facts.history.store_as_of).
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -21,13 +21,14 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Processor, Result
 from rdflib.term import Identifier
 
-from aimsgraph.confinement import inside
-from aimsgraph.coverage.matrix import coverage_matrix
+from aimsgraph.coverage.matrix import CoverageMatrix, coverage_matrix
 from aimsgraph.errors import InputError
+from aimsgraph.facts.history import store_as_of
+from aimsgraph.facts.integrity import FileState, file_states
 from aimsgraph.rules.findings import SH, Hit, ValidationReport, make_findings
 from aimsgraph.rules.setwise import fast_hits
-from aimsgraph.store import Store, rows
-from aimsgraph.vocabulary.namespaces import AIMS, GraphName, requirement_iri
+from aimsgraph.store import Store
+from aimsgraph.vocabulary.namespaces import AIMS, GraphName, org_iri, requirement_iri
 from aimsgraph.vocabulary.resources import shape_files
 from aimsgraph.workspace import Workspace
 
@@ -35,7 +36,7 @@ Engine = TypingLiteral["fast", "pyshacl"]
 CONTEXT = URIRef("urn:aims:validation:context")
 FACT = Namespace(str(AIMS._NS))  # computed-fact terms (currentSha256, fileMissing) live outside the closed vocabulary
 DATA_GRAPHS = (GraphName.CATALOG, GraphName.ORG, GraphName.DOCUMENTS, GraphName.REVIEWS)
-FILES_QUERY = "SELECT ?doc ?file ?sha WHERE { ?doc aims:file ?file OPTIONAL { ?doc aims:recordedSha256 ?sha } }"
+FileFacts = tuple[dict[str, str], set[str], set[str]]
 
 
 @lru_cache(maxsize=1)
@@ -73,31 +74,27 @@ def read_extra_shapes(data: str | bytes, source: str, base: str | None = None) -
     return graph
 
 
-def file_facts(store: Store, root: Path | None) -> tuple[dict[str, str], set[str]]:
-    """Current SHA-256 of each registered file that has a recorded hash, and documents whose file is missing."""
-    current: dict[str, str] = {}
-    missing: set[str] = set()
+def file_facts(store: Store, root: Path | None, states: list[FileState] | None = None) -> FileFacts:
+    """Current SHA-256 of each registered file, documents whose file is missing, and documents whose file differs
+    from its registered hash (the register's sha256, else the one recorded in the history graph)."""
     if root is None:
-        return current, missing
-    for doc, file, recorded in rows(store, FILES_QUERY):
-        path = inside(root, str(file))
-        if path is None:  # a file named outside the workspace is never read (load refuses one in the facts)
-            continue
-        if not path.is_file():
-            missing.add(str(doc))
-        elif recorded is not None:
-            current[str(doc)] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return current, missing
+        return {}, set(), set()
+    states = file_states(store, root) if states is None else states
+    current = {s.document: s.current for s in states if s.current is not None}
+    missing = {s.document for s in states if s.current is None}
+    return current, missing, {s.document for s in states if s.status == "changed"}
 
 
-def facts_graph(as_of: date, current: dict[str, str], missing: set[str]) -> Graph:
-    """The transient computed facts the shapes read: as-of date, current hashes, missing files."""
+def facts_graph(as_of: date, current: dict[str, str], missing: set[str], changed: set[str] | None = None) -> Graph:
+    """The transient computed facts the shapes read: as-of date, current hashes, missing and changed files."""
     graph = Graph()
     graph.add((CONTEXT, AIMS.asOf, Literal(as_of.isoformat(), datatype=XSD.date)))
     for doc, sha in current.items():
         graph.add((URIRef(doc), FACT.currentSha256, Literal(sha)))
     for doc in missing:
         graph.add((URIRef(doc), FACT.fileMissing, Literal(True)))
+    for doc in changed or ():
+        graph.add((URIRef(doc), AIMS.fileChanged, Literal(True)))
     return graph
 
 
@@ -162,20 +159,22 @@ def validate_store(
     root: Path | None = None,
     extra_shapes: Sequence[Path | Graph] | None = None,
     engine: Engine = "fast",
+    files: FileFacts | None = None,
 ) -> ValidationReport:
-    """Findings for the data in `store` (files under `root` are hashed), at `as_of` (default today).
+    """Findings for the data in `store` (files under `root` are hashed, unless `files` gives their facts), at
+    `as_of` (default today).
 
     `extra_shapes` are shapes files or graphs already read (read_extra_shapes), run through pyshacl.
     """
     day = as_of or date.today()
     extras = [s if isinstance(s, Graph) else load_extra_shapes(s) for s in extra_shapes or []]
-    current, missing = file_facts(store, root)
+    current, missing, changed = files if files is not None else file_facts(store, root)
     shapes = our_shapes()
     messages: dict[Hit, str] = {}
     # pyshacl's merged data graph, built once and only when pyshacl runs (our shapes or extra ones)
-    data = data_graph(store, facts_graph(day, current, missing)) if engine != "fast" or extras else Graph()
+    data = data_graph(store, facts_graph(day, current, missing, changed)) if engine != "fast" or extras else Graph()
     if engine == "fast":  # reads the computed facts directly
-        hits = fast_hits(store, shapes, day, current, missing)
+        hits = fast_hits(store, shapes, day, current, missing, changed)
     else:
         hits, messages = pyshacl_hits(data, shapes)
     findings = make_findings(store, shapes, hits, messages)
@@ -193,30 +192,64 @@ def validate_workspace(
     record: bool = True,
     engine: Engine = "fast",
 ) -> ValidationReport:
-    """Validate a workspace; with record=True a summary of the run goes into the history graph."""
-    report = validate_store(workspace.store, as_of, workspace.root, extra_shapes, engine)
+    """Validate a workspace, with its org facts as they were on `as_of` (default today); with record=True a summary
+    of the run goes into the history graph."""
+    day = as_of or date.today()
+    files = file_facts(workspace.store, workspace.root, workspace.check_files())
+    source = store_as_of(workspace.store, day)
+    report = validate_store(source, day, workspace.root, extra_shapes, engine, files)
     if record:
-        record_run(workspace.store, report)
+        record_run(workspace.store, report, source)
     return report
 
 
-def record_run(store: Store, report: ValidationReport) -> URIRef:
-    """Store counts per severity and coverage per clause and objective as one aims:ValidationRun."""
+def record_run(store: Store, report: ValidationReport, source: Store | None = None) -> URIRef:
+    """Store counts per severity, coverage per clause, objective and AI system, and each requirement's status as one
+    aims:ValidationRun. A run as of an earlier day is marked back-dated (kept, but not a point of the trend).
+    `source` is the store the run judged (the org facts as of its day), default `store`."""
     now = datetime.now(UTC)
     run = URIRef(f"urn:aims:validation-run:{now.strftime('%Y%m%dT%H%M%S%fZ')}")
     graph = Graph()
     graph.add((run, RDF.type, AIMS.ValidationRun))
     graph.add((run, PROV.endedAtTime, Literal(now.isoformat(), datatype=XSD.dateTime)))
     graph.add((run, AIMS.asOf, Literal(report.as_of.isoformat(), datatype=XSD.date)))
+    if report.as_of < date.today():
+        graph.add((run, AIMS.backDated, Literal(True)))
     counts = report.counts()
     for prop, key in ((AIMS.violationCount, "violation"), (AIMS.warningCount, "warning"), (AIMS.infoCount, "info")):
         graph.add((run, prop, Literal(counts[key], datatype=XSD.integer)))
-    for group in coverage_matrix(store, report.as_of, per_system=False).group_summary():
-        figure = BNode()
-        graph.add((run, AIMS.coverage, figure))
-        graph.add((figure, RDF.type, AIMS.CoverageFigure))
-        graph.add((figure, AIMS.group, requirement_iri(group.group)))
-        graph.add((figure, AIMS.coveredCount, Literal(group.covered, datatype=XSD.integer)))
-        graph.add((figure, AIMS.requiredCount, Literal(group.required, datatype=XSD.integer)))
+    matrix = coverage_matrix(source or store, report.as_of)
+    for group in matrix.group_summary():
+        _figure(graph, run, AIMS.coverage, AIMS.group, requirement_iri(group.group), group.covered, group.required)
+    for system, covered, required in system_summary(matrix):
+        _figure(graph, run, AIMS.systemCoverage, AIMS.aboutSystem, org_iri("system", system), covered, required)
+    graph.add((run, AIMS.statuses, Literal(status_text(matrix))))
     store.add(GraphName.HISTORY, graph)
     return run
+
+
+def _figure(
+    graph: Graph, run: URIRef, link: URIRef, about: URIRef, subject: URIRef, covered: int, required: int
+) -> None:
+    figure = BNode()
+    graph.add((run, link, figure))
+    graph.add((figure, RDF.type, AIMS.CoverageFigure))
+    graph.add((figure, about, subject))
+    graph.add((figure, AIMS.coveredCount, Literal(covered, datatype=XSD.integer)))
+    graph.add((figure, AIMS.requiredCount, Literal(required, datatype=XSD.integer)))
+
+
+def system_summary(matrix: CoverageMatrix) -> list[tuple[str, int, int]]:
+    """Per AI system: (id, leaf requirements covered, leaf requirements needing coverage)."""
+    parents = {r.parent for r in matrix.requirements if r.parent}
+    leaves = [r.id for r in matrix.requirements if r.kind != "objective" and r.id not in parents]
+    out = []
+    for system in matrix.systems:
+        statuses = [matrix.cell(leaf, system).status for leaf in leaves]
+        out.append((system, statuses.count("covered"), sum(1 for s in statuses if s != "excluded")))
+    return out
+
+
+def status_text(matrix: CoverageMatrix) -> str:
+    """Every clause's and control's organisation-level status as `id=status` pairs (objectives roll up)."""
+    return " ".join(f"{r.id}={matrix.cell(r.id).status}" for r in matrix.requirements if r.kind != "objective")

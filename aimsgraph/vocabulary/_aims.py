@@ -16,6 +16,7 @@ class AIMS(DefinedNamespace):
     ApplicabilityDecision: URIRef
     ApplicabilityRule: URIRef
     Avoid: URIRef
+    ChangeSet: URIRef
     Clause: URIRef
     Control: URIRef
     ControlObjective: URIRef
@@ -25,6 +26,7 @@ class AIMS(DefinedNamespace):
     Document: URIRef
     DocumentVersion: URIRef
     EvidenceLink: URIRef
+    FileRecord: URIRef
     Framework: URIRef
     Hybrid: URIRef
     ImpactAssessment: URIRef
@@ -65,12 +67,17 @@ class AIMS(DefinedNamespace):
     Transfer: URIRef
     TreatmentOption: URIRef
     ValidationRun: URIRef
+    aboutSystem: URIRef
     acceptedBy: URIRef
+    acceptedOver: URIRef
     accountablePerson: URIRef
+    addedCount: URIRef
+    addedTriples: URIRef
     allSystems: URIRef
     applicable: URIRef
     appliesTo: URIRef
     asOf: URIRef
+    backDated: URIRef
     concerns: URIRef
     control: URIRef
     coverage: URIRef
@@ -78,11 +85,14 @@ class AIMS(DefinedNamespace):
     decidedAt: URIRef
     description: URIRef
     designEvidence: URIRef
+    effective: URIRef
     email: URIRef
     endOffset: URIRef
     evidence: URIRef
     evidenceKind: URIRef
     file: URIRef
+    fileChanged: URIRef
+    fileOf: URIRef
     forSystem: URIRef
     governs: URIRef
     group: URIRef
@@ -105,16 +115,20 @@ class AIMS(DefinedNamespace):
     matchedTerm: URIRef
     method: URIRef
     model: URIRef
+    observedSha256: URIRef
     operatingEvidence: URIRef
     order: URIRef
     organisationEvidenceSuffices: URIRef
     owner: URIRef
     page: URIRef
     passage: URIRef
+    path: URIRef
     rank: URIRef
     recordedSha256: URIRef
     relevantRole: URIRef
     remediation: URIRef
+    removedCount: URIRef
+    removedTriples: URIRef
     requiredCount: URIRef
     requirement: URIRef
     reviewDue: URIRef
@@ -132,9 +146,11 @@ class AIMS(DefinedNamespace):
     sha256: URIRef
     startOffset: URIRef
     status: URIRef
+    statuses: URIRef
     supersededBy: URIRef
     supplier: URIRef
     system: URIRef
+    systemCoverage: URIRef
     text: URIRef
     treatment: URIRef
     treatmentOption: URIRef

@@ -20,6 +20,9 @@ __all__ = [
     "ROLE",
     "VIEW",
     "GraphName",
+    "change_file_iri",
+    "change_iri",
+    "file_record_iri",
     "local_id",
     "org_iri",
     "requirement_id",
@@ -72,6 +75,21 @@ DERIVED_FROM: dict[GraphName, tuple[GraphName, ...]] = {
 def view_iri(kind: str, key: str) -> URIRef:
     """IRI of a node of the coverage view: urn:aims:coverage:<kind>:<key> (requirement, system, document)."""
     return URIRef(f"urn:aims:coverage:{kind}:{quote(key, safe='._-')}")
+
+
+def change_iri(ident: str) -> URIRef:
+    """IRI of a change set of the org facts (history graph): urn:aims:change:<id>."""
+    return URIRef(f"urn:aims:change:{quote(ident, safe='._-')}")
+
+
+def change_file_iri(ident: str, number: int) -> URIRef:
+    """IRI of the n-th fact file a change set loaded: urn:aims:change:<id>:file:<n>."""
+    return URIRef(f"{change_iri(ident)}:file:{number}")
+
+
+def file_record_iri(evidence_id: str, stamp: str) -> URIRef:
+    """IRI of a recorded hash of an evidence file (history graph): urn:aims:file-record:<evidence id>.<time>."""
+    return URIRef(f"urn:aims:file-record:{quote(evidence_id, safe='._-')}.{stamp}")
 
 
 def requirement_iri(requirement_id: str) -> URIRef:
