@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +13,10 @@ from rdflib import Graph, URIRef
 from rdflib import Literal as RDFLiteral
 from rdflib.namespace import RDFS
 
-from aimsgraph.rules.validation import ParsedOnce, validate_workspace
+from aimsgraph.rules.findings import rule_shapes
+from aimsgraph.rules.partition import pyshacl_part, twin_shapes
+from aimsgraph.rules.setwise import RULES
+from aimsgraph.rules.validation import ParsedOnce, our_shapes, validate_store, validate_workspace
 from aimsgraph.workspace import Workspace
 
 
@@ -105,3 +109,38 @@ def test_pyshacl_data_view_parses_each_query_text_once() -> None:
     again = list(view.query(text, initBindings={"this": URIRef("urn:b")}))
     assert first == list(data.query(text, initBindings={"this": URIRef("urn:a")})) == [(RDFLiteral("a"),)]
     assert again == [] and len(view) == 1 and list(view._parsed) == [text]
+
+
+# Added to a copy of the shipped shapes: a shape with no aims:rule, one whose aims:rule has no set-at-a-time twin,
+# and a property shape under a twin node shape (the twin's own rule runs set-at-a-time, its new child in pyshacl).
+UNTWINNED = """
+@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix aims: <https://w3id.org/aimsgraph/ns#> .
+@prefix shp: <https://w3id.org/aimsgraph/shapes#> .
+<urn:x:RiskAcceptedBy> a sh:NodeShape ; sh:targetClass aims:Risk ; sh:message "Risk {label} names nobody." ;
+  sh:property [ sh:path aims:acceptedBy ; sh:minCount 1 ] .
+<urn:x:SystemSupplier> a sh:PropertyShape ; aims:rule "system-supplier" ; sh:severity sh:Warning ;
+  sh:message "AI system {label} names no supplier." ; sh:path aims:supplier ; sh:minCount 1 .
+shp:ImpactAssessmentCurrent sh:property <urn:x:SystemSupplier> .
+"""
+
+
+def test_shapes_without_a_twin_run_through_pyshacl_in_the_same_validation(demo: Workspace) -> None:
+    shapes = Graph()
+    shapes += our_shapes()
+    shapes.parse(data=UNTWINNED, format="turtle")
+    day = date(2026, 11, 23)
+    fast = validate_store(demo.store, day, demo.root, shapes=shapes)
+    reference = validate_store(demo.store, day, demo.root, shapes=shapes, engine="pyshacl")
+    assert fast.findings == reference.findings
+    rules = Counter(f.rule for f in fast.findings)
+    suppliers = {f.focus for f in fast.findings if f.rule == "system-supplier"}
+    assert suppliers == {"claimsight"} and rules["RiskAcceptedBy"] == 13  # neither skipped nor a KeyError
+    shipped = validate_store(demo.store, day, demo.root)
+    assert [f for f in fast.findings if f.rule in RULES] == shipped.findings  # the twins' findings are unchanged
+
+
+def test_the_shipped_shapes_leave_nothing_to_pyshacl() -> None:
+    shapes = our_shapes()
+    twins = twin_shapes(shapes, RULES)
+    assert set(twins.values()) == set(rule_shapes(shapes)) == set(RULES)
+    assert pyshacl_part(shapes, twins) is None and pyshacl_part(shapes, {}) is shapes

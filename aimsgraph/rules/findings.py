@@ -6,12 +6,14 @@ hits into Findings the same way for both, so their outputs compare exactly.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
+from rdflib.term import Node
 
 from aimsgraph.store import Store, cached, rows
 from aimsgraph.vocabulary.namespaces import AIMS, ISO, GraphName, local_id
@@ -90,19 +92,23 @@ def _term(shape: str) -> URIRef | BNode:
 
 
 def shape_info(shapes: Graph, shape: URIRef | BNode) -> ShapeInfo:
-    """Rule, severity, message and remediation of a shape (a property shape without them: its node shape's)."""
-    if shapes.value(shape, AIMS.rule) is None:
-        parent = shapes.value(None, SH.property, shape)
-        if parent is not None and shapes.value(parent, AIMS.rule) is not None:
-            shape = parent  # type: ignore[assignment]
-    rule = shapes.value(shape, AIMS.rule) or Literal(local_id(str(shape)).rsplit("#", 1)[-1].rsplit("/", 1)[-1])
+    """Rule, severity, message and remediation of a shape. A property shape without its own rule, message, fix
+    or concerns takes its node shape's; its severity is its own, as in SHACL (default violation)."""
+    parent = shapes.value(None, SH.property, shape) if shapes.value(shape, AIMS.rule) is None else None
+
+    def annotation(prop: URIRef) -> Node | None:
+        own = shapes.value(shape, prop)
+        return own if own is not None or parent is None else shapes.value(parent, prop)
+
+    named = parent if isinstance(parent, URIRef) else shape
+    rule = annotation(AIMS.rule) or Literal(re.split("[#/:]", local_id(str(named)))[-1])  # no rule: its local name
     severity = shapes.value(shape, SH.severity)
-    concerns = shapes.value(shape, AIMS.concerns)
+    concerns = annotation(AIMS.concerns)
     return ShapeInfo(
         rule=str(rule),
         severity=SEVERITIES.get(severity, "violation") if isinstance(severity, URIRef) else "violation",
-        message=str(shapes.value(shape, SH.message) or ""),
-        fix=str(shapes.value(shape, AIMS.remediation) or ""),
+        message=str(annotation(SH.message) or ""),
+        fix=str(annotation(AIMS.remediation) or ""),
         requirement=local_id(str(concerns))
         if isinstance(concerns, URIRef) and str(concerns).startswith(str(ISO))
         else None,
@@ -112,7 +118,7 @@ def shape_info(shapes: Graph, shape: URIRef | BNode) -> ShapeInfo:
 def rule_shapes(shapes: Graph) -> dict[str, URIRef]:
     """Our rule id -> the shape carrying it (the one a finding reports as its source)."""
     found: dict[str, URIRef] = {}
-    for shape, rule in shapes.subject_objects(AIMS.rule):
+    for shape, rule in sorted(shapes.subject_objects(AIMS.rule)):  # sorted: the same shape wins each run
         if isinstance(shape, URIRef) and (shapes.value(shape, SH.path) or (shape, RDF.type, SH.NodeShape) in shapes):
             found.setdefault(str(rule), shape)
     return found
