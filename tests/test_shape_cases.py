@@ -25,6 +25,7 @@ from aimsgraph.rules.validation import our_shapes, validate_store
 from aimsgraph.store import Store
 from aimsgraph.vocabulary.catalog import catalog_graph
 from aimsgraph.vocabulary.namespaces import AIMS, ISO, GraphName
+from aimsgraph.vocabulary.resources import shape_files
 
 CASES_DIR = Path(__file__).resolve().parent / "shape_cases"
 REQUIREMENT_TYPES = (AIMS.Clause, AIMS.ControlObjective, AIMS.Control)
@@ -185,3 +186,12 @@ def test_catalog_slice_keeps_ancestors_and_children_of_what_a_case_names() -> No
     empty = catalog_slice(set())
     assert not any(empty.subjects(RDF.type, AIMS.Control))
     assert (AIMS.ImpactAssessment, RDFS.subClassOf, AIMS.OperatingEvidence) in empty  # the vocabulary stays
+
+
+def test_current_evidence_is_written_once_in_the_shapes() -> None:
+    """Every shape that asks for current evidence calls shp:currentEvidence; only functions.ttl spells it out."""
+    texts = {item.name: item.read_text(encoding="utf-8") for item in shape_files()}
+    assert [name for name, text in texts.items() if "aims:Accepted" in text] == ["functions.ttl"]
+    calls = {name: text.count("FILTER (shp:currentEvidence(") for name, text in texts.items()}
+    assert calls == {"coverage.ttl": 4, "evidence.ttl": 0, "functions.ttl": 0, "prefixes.ttl": 0, "risks.ttl": 0,
+                     "roles.ttl": 2, "soa.ttl": 0, "systems.ttl": 1}  # fmt: skip

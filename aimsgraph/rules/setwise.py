@@ -17,7 +17,9 @@ from functools import cached_property
 from typing import Any
 
 from rdflib import URIRef
+from rdflib.namespace import DCTERMS
 
+from aimsgraph.coverage.currency import currency
 from aimsgraph.coverage.matrix import DOCUMENT_GRAPHS, Refs, link_refs_by_graph
 from aimsgraph.rules.findings import Hit
 from aimsgraph.store import Row, Store, cached, cached_rows
@@ -67,6 +69,20 @@ class RuleSets:
     def pairs(self, prop: URIRef) -> set[tuple[str, str]]:
         fetch = lambda: {(r[0], r[1]) for r in rows(self.store, PAIRS, {"p": prop}) if r[0] and r[1]}  # noqa: E731
         return self._set(("pairs", prop), fetch)
+
+    def earliest(self, prop: URIRef) -> dict[str, str]:
+        """Subject -> its smallest value of `prop` (ISO dates compare as text)."""
+        out: dict[str, str] = {}
+        for s, o in self.pairs(prop):
+            out[s] = min(out.get(s, o), o)
+        return out
+
+    def latest(self, prop: URIRef) -> dict[str, str]:
+        """Subject -> its largest value of `prop`."""
+        out: dict[str, str] = {}
+        for s, o in self.pairs(prop):
+            out[s] = max(out.get(s, o), o)
+        return out
 
     def _set(self, key: tuple[str, URIRef], fetch: Callable[[], set[Any]]) -> set[Any]:
         """A fetched set, kept while the organisation side is unchanged (rules must not mutate it)."""
@@ -157,9 +173,8 @@ def _property_rule(cls: str, prop: URIRef) -> Callable[[RuleSets], Pairs]:
 
 
 def impact_assessment_current(f: RuleSets) -> Pairs:
-    due = {d: v for d, v in f.pairs(AIMS.reviewDue)}
-    day = f.as_of.isoformat()
-    return ((s, ia) for s, ia in f.pairs(AIMS.impactAssessment) if s in f.systems and ia in due and due[ia] < day)
+    stale = {ia for ia, due in f.earliest(AIMS.reviewDue).items() if currency(f.as_of, None, due) == "stale"}
+    return ((s, ia) for s, ia in f.pairs(AIMS.impactAssessment) if s in f.systems and ia in stale)
 
 
 def system_risk(f: RuleSets) -> Pairs:
@@ -218,10 +233,9 @@ def risk_acceptance(f: RuleSets) -> Pairs:
 
 
 def evidence_stale(f: RuleSets) -> Pairs:
-    day = f.as_of.isoformat()
-    overdue = {d for d, due in f.pairs(AIMS.reviewDue) if due < day}
-    future = {d for d, iss in f.pairs(URIRef("http://purl.org/dc/terms/issued")) if iss > day}
-    return _missing(f.registered & overdue, future)
+    issued = f.latest(DCTERMS.issued)  # any issue date after the as-of day makes it future, not stale
+    due = f.earliest(AIMS.reviewDue)  # any review date before it makes it stale
+    return ((d, None) for d in f.registered & due.keys() if currency(f.as_of, issued.get(d), due[d]) == "stale")
 
 
 def evidence_hash(f: RuleSets) -> Pairs:
@@ -262,7 +276,7 @@ RULES: dict[str, Callable[[RuleSets], Pairs]] = {
     "risk-controls": risk_controls,
     "risk-acceptance": risk_acceptance,
     "evidence-owner": _property_rule("evidence", AIMS.owner),
-    "evidence-issued": _property_rule("evidence", URIRef("http://purl.org/dc/terms/issued")),
+    "evidence-issued": _property_rule("evidence", DCTERMS.issued),
     "evidence-review-interval": _property_rule("evidence", AIMS.reviewInterval),
     "evidence-stale": evidence_stale,
     "evidence-hash": evidence_hash,

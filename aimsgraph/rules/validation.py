@@ -140,7 +140,11 @@ def pyshacl_hits(data: Graph, shapes: Graph) -> tuple[set[Hit], dict[Hit, str]]:
     """Run pyshacl; hits (source shape, focus, value) and pyshacl's own messages for shapes without one."""
     import pyshacl
 
-    _, results, _ = pyshacl.validate(ParsedOnce(data), shacl_graph=shapes, inference="none", allow_warnings=True)
+    # advanced: our shapes call a SHACL-AF SPARQL function (functions.ttl); in place unless rules would add triples
+    inplace = not any(shapes.subject_objects(SH.rule))
+    _, results, _ = pyshacl.validate(
+        ParsedOnce(data), shacl_graph=shapes, inference="none", allow_warnings=True, advanced=True, inplace=inplace
+    )
     assert isinstance(results, Graph)
     hits: set[Hit] = set()
     messages: dict[Hit, str] = {}
