@@ -9,25 +9,48 @@ shapes stay where the remaining shapes expect them.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator
+from typing import NamedTuple
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.extras.shacl import parse_shacl_path
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
-from aimsgraph.rules.findings import SH, rule_shapes
+from aimsgraph.rules.findings import SH, ResultPath, rule_shapes
 from aimsgraph.vocabulary.namespaces import AIMS
 
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
 # What a shape may say besides its constraints: targets, its property shapes, its path, annotations.
+# The constraints of our twins' shapes, and the component pyshacl names in their results.
+COMPONENTS: dict[URIRef, URIRef] = {
+    SH.sparql: SH.SPARQLConstraintComponent,
+    SH.minCount: SH.MinCountConstraintComponent,
+    SH.qualifiedMinCount: SH.QualifiedMinCountConstraintComponent,
+}
 NOT_CONSTRAINTS = frozenset(
     {RDF.type, *TARGETS, SH.property, SH.path, SH.severity, SH.message, SH.name, SH.description, SH.order}
     | {SH.group, SH.deactivated, SH.defaultValue, RDFS.label, RDFS.comment}
 )
 
 
-def twin_shapes(shapes: Graph, known: Collection[str]) -> dict[URIRef, str]:
-    """The shapes the set-at-a-time evaluator runs: shape -> its rule id (one shape per rule id)."""
-    return {shape: rule for rule, shape in rule_shapes(shapes).items() if rule in known}
+class Twin(NamedTuple):
+    """A shape run set-at-a-time: its rule id, and the constraint component and path its results carry."""
+
+    rule: str
+    component: URIRef
+    path: ResultPath | None
+
+
+def twin_shapes(shapes: Graph, known: Collection[str]) -> dict[URIRef, Twin]:
+    """The shapes the set-at-a-time evaluator runs (one shape per known rule id, with one constraint whose
+    results it reports as pyshacl does)."""
+    twins: dict[URIRef, Twin] = {}
+    for rule, shape in rule_shapes(shapes).items():
+        components = [COMPONENTS[p] for p in shapes.predicates(shape) if isinstance(p, URIRef) and p in COMPONENTS]
+        if rule in known and len(components) == 1:
+            path = shapes.value(shape, SH.path)
+            twins[shape] = Twin(rule, components[0], None if path is None else parse_shacl_path(shapes, path))
+    return twins
 
 
 def pyshacl_part(shapes: Graph, twins: Collection[URIRef]) -> Graph | None:

@@ -21,7 +21,8 @@ from rdflib.namespace import DCTERMS
 
 from aimsgraph.coverage.currency import currency
 from aimsgraph.coverage.matrix import DOCUMENT_GRAPHS, Refs, link_refs_by_graph
-from aimsgraph.rules.findings import Hit
+from aimsgraph.rules.findings import SH, Hit
+from aimsgraph.rules.partition import Twin
 from aimsgraph.store import Row, Store, cached, cached_rows
 from aimsgraph.vocabulary.namespaces import AIMS, ISO, ROLE, GraphName
 
@@ -285,12 +286,16 @@ RULES: dict[str, Callable[[RuleSets], Pairs]] = {
 
 
 def setwise_hits(
-    store: Store, twins: dict[URIRef, str], as_of: date, current: dict[str, str], missing: set[str]
+    store: Store, twins: dict[URIRef, Twin], as_of: date, current: dict[str, str], missing: set[str]
 ) -> set[Hit]:
-    """Hits (shape, focus, value) of each twin shape (shape -> its rule id in RULES), computed set-at-a-time."""
+    """The results of each twin shape, computed set-at-a-time, with the value and path pyshacl would report: a
+    SPARQL constraint's ?value or else the focus node, no value for a count, the shape's path."""
     sets = RuleSets(store, as_of, current, missing)
     hits: set[Hit] = set()
-    for shape, rule in twins.items():
-        for focus, value in RULES[rule](sets):
-            hits.add((str(shape), focus, value))
+    for shape, twin in twins.items():
+        sparql = twin.component == SH.SPARQLConstraintComponent
+        for focus, value in RULES[twin.rule](sets):
+            node = URIRef(focus)
+            found = (URIRef(value) if value else node) if sparql else None
+            hits.add(Hit(shape, node, found, twin.path, twin.component))
     return hits

@@ -15,11 +15,12 @@ from typing import Any
 from typing import Literal as TypingLiteral
 
 from rdflib import XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.extras.shacl import parse_shacl_path
 from rdflib.namespace import PROV, RDF
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Processor, Result
-from rdflib.term import Identifier
+from rdflib.term import Identifier, Node
 
 from aimsgraph.coverage.matrix import coverage_matrix
 from aimsgraph.errors import InputError
@@ -137,7 +138,7 @@ class ParsedOnce(Graph):
 
 
 def pyshacl_hits(data: Graph, shapes: Graph) -> tuple[set[Hit], dict[Hit, str]]:
-    """Run pyshacl; hits (source shape, focus, value) and pyshacl's own messages for shapes without one."""
+    """Run pyshacl; its results as hits, and its own messages (for shapes without one)."""
     import pyshacl
 
     # advanced: our shapes call a SHACL-AF SPARQL function (functions.ttl); in place unless rules would add triples
@@ -149,15 +150,24 @@ def pyshacl_hits(data: Graph, shapes: Graph) -> tuple[set[Hit], dict[Hit, str]]:
     hits: set[Hit] = set()
     messages: dict[Hit, str] = {}
     for result in results.subjects(RDF.type, SH.ValidationResult):
-        value, source = results.value(result, SH.value), results.value(result, SH.sourceShape)
-        hit = (
-            f"_:{source}" if isinstance(source, BNode) else str(source),
-            str(results.value(result, SH.focusNode)),
-            str(value) if isinstance(value, URIRef) else None,
-        )
+        hit = _hit(results, result)
         hits.add(hit)
         messages[hit] = str(results.value(result, SH.resultMessage) or "")
     return hits, messages
+
+
+def _hit(results: Graph, result: Node) -> Hit:
+    def get(prop: URIRef) -> Any:
+        return results.value(result, prop)
+
+    path = get(SH.resultPath)
+    return Hit(
+        shape=get(SH.sourceShape),
+        focus=get(SH.focusNode),
+        value=get(SH.value),
+        path=None if path is None else parse_shacl_path(results, path),
+        component=get(SH.sourceConstraintComponent),
+    )
 
 
 def validate_store(
