@@ -8,15 +8,26 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
+import pyshacl
+import pytest
 from conftest import DEMO, run_cli
 from rdflib import Graph, URIRef
 from rdflib import Literal as RDFLiteral
-from rdflib.namespace import RDFS
+from rdflib.namespace import RDF, RDFS
+from report_check import assert_same_report
 
-from aimsgraph.rules.findings import rule_shapes
+from aimsgraph.rules.findings import SH, rule_shapes
 from aimsgraph.rules.partition import pyshacl_part, twin_shapes
 from aimsgraph.rules.setwise import RULES
-from aimsgraph.rules.validation import ParsedOnce, our_shapes, validate_store, validate_workspace
+from aimsgraph.rules.validation import (
+    ParsedOnce,
+    data_graph,
+    facts_graph,
+    file_facts,
+    our_shapes,
+    validate_store,
+    validate_workspace,
+)
 from aimsgraph.workspace import Workspace
 
 
@@ -38,6 +49,28 @@ def test_demo_finds_exactly_the_deliberate_gaps(demo_dir: Path) -> None:
     assert by_rule["risk-owner"]["path"] == "aims:owner" and by_rule["risk-owner"]["value"] is None
     assert by_rule["impact-assessment-current"]["value"].startswith("urn:aims:evidence:")  # the SPARQL's ?value
     assert by_rule["soa-owner"]["value"].startswith("urn:aims:soa:") and by_rule["soa-owner"]["path"] is None
+
+
+def test_ttl_is_the_shacl_report_pyshacl_writes(demo_dir: Path) -> None:
+    day = date(2026, 11, 23)
+    result = run_cli("-w", str(demo_dir), "validate", "--format", "ttl", "--as-of", day.isoformat())
+    assert result.exit_code == 1
+    ours = Graph().parse(data=result.stdout, format="turtle")
+    workspace = Workspace.open(demo_dir)
+    try:
+        data = data_graph(workspace.store, facts_graph(day, *file_facts(workspace.store, workspace.root)))
+    finally:
+        workspace.close()
+    options = {"inference": "none", "allow_warnings": True, "advanced": True, "inplace": True}
+    _, theirs, _ = pyshacl.validate(ParsedOnce(data), shacl_graph=our_shapes(), **options)  # each text parsed once
+    assert len(list(ours.subjects(RDF.type, SH.ValidationResult))) == 15
+    assert_same_report(ours, theirs)
+    for prop in (SH.resultPath, SH.value, SH.resultSeverity):  # the check fails when one property is lost
+        (node, term) = next(iter(ours.subject_objects(prop)))
+        ours.remove((node, prop, term))
+        with pytest.raises(AssertionError):
+            assert_same_report(ours, theirs)
+        ours.add((node, prop, term))
 
 
 def test_engines_agree_on_the_demo(demo: Workspace) -> None:

@@ -9,16 +9,14 @@ from datetime import date
 from pathlib import Path
 
 import click
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF
 
 from aimsgraph.cli import EXIT_GAPS, EXIT_OK, Context, pass_context
 from aimsgraph.cli.output import json_report, output_options, write_output
 from aimsgraph.errors import InputError
-from aimsgraph.rules.findings import JSON_FIELDS, SH, Finding, ValidationReport
+from aimsgraph.rules.findings import JSON_FIELDS, Finding, ValidationReport
+from aimsgraph.rules.shacl_report import report_graph
 from aimsgraph.rules.validation import validate_workspace
 from aimsgraph.vocabulary.catalog import requirements_by_id
-from aimsgraph.vocabulary.namespaces import AIMS
 
 
 def _as_of(value: str | None) -> date | None:
@@ -33,7 +31,7 @@ def _as_of(value: str | None) -> date | None:
 def _block(title: str, findings: list[Finding]) -> list[str]:
     lines = [title]
     for f in findings:
-        lines.append(f"  [{f.severity.upper()}] {f.message}")
+        lines.append(f"  [{f.severity.value.upper()}] {f.message}")
         lines.append(f"      fix: {f.fix}" if f.fix else "")
     return [line for line in lines if line] + [""]
 
@@ -77,22 +75,7 @@ def render_csv(report: ValidationReport) -> str:
 
 def render_ttl(report: ValidationReport) -> str:
     """A SHACL validation report in Turtle, with our rule, ids and fix on each result."""
-    graph = Graph()
-    graph.bind("sh", SH)
-    graph.bind("aims", str(AIMS._NS))
-    root = URIRef("urn:aims:validation-report")
-    graph.add((root, RDF.type, SH.ValidationReport))
-    graph.add((root, SH.conforms, Literal(report.conforms)))
-    for i, f in enumerate(report.findings):
-        node = URIRef(f"urn:aims:validation-report:{i + 1}")
-        graph.add((root, SH.result, node))
-        graph.add((node, RDF.type, SH.ValidationResult))
-        graph.add((node, SH.resultSeverity, SH[f.severity.capitalize()]))
-        graph.add((node, SH.sourceShape, URIRef(f.shape)))
-        graph.add((node, SH.resultMessage, Literal(f.message)))
-        for prop, value in (("rule", f.rule), ("id", f.focus), ("remediation", f.fix)):
-            graph.add((node, URIRef(str(AIMS._NS) + prop), Literal(value)))
-    return graph.serialize(format="turtle")
+    return report_graph(report).serialize(format="turtle")
 
 
 @click.command()
