@@ -88,7 +88,13 @@ def render_ttl(report: ValidationReport) -> str:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Extra SHACL shapes (Turtle), run through pyshacl.",
 )
-@click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True)
+@click.option(
+    "--engine",
+    type=click.Choice(["fast", "pyshacl"]),
+    default="fast",
+    show_default=True,
+    help="fast: the set-at-a-time evaluator (pyshacl for any shape it has no twin for); pyshacl: the reference.",
+)
 @pass_context
 def validate(
     ctx: Context, fmt: str, output: Path | None, as_of: str | None, extra: tuple[Path, ...], engine: str
