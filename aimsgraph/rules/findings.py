@@ -42,12 +42,15 @@ class Severity(StrEnum):
     @property
     def rank(self) -> int:
         """0 for a violation, then warning, then info (the order findings are listed in)."""
-        return list(Severity).index(self)
+        return RANKS[self]
 
     @classmethod
     def of(cls, iri: Node | None) -> Severity:
         """The severity of a shape's sh:severity (SHACL's default, and for a severity of its own: violation)."""
         return next((s for s in cls if s.iri == iri), cls.VIOLATION)
+
+
+RANKS = {severity: rank for rank, severity in enumerate(Severity)}
 
 
 class Hit(NamedTuple):
@@ -237,5 +240,5 @@ def make_findings(
 
 
 def _order(f: Finding) -> tuple[Any, ...]:
-    path = "" if f.path is None else f.path.n3()
-    return (f.severity.rank, f.rule, f.focus, f.requirement or "", f.system or "", str(f.value or ""), path, f.shape)
+    path = "" if f.path is None else str(f.path) if isinstance(f.path, URIRef) else f.path.n3()
+    return (RANKS[f.severity], f.rule, f.focus, f.requirement or "", f.system or "", str(f.value or ""), path, f.shape)

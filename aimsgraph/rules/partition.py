@@ -20,13 +20,13 @@ from aimsgraph.rules.findings import SH, ResultPath, rule_shapes
 from aimsgraph.vocabulary.namespaces import AIMS
 
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
-# What a shape may say besides its constraints: targets, its property shapes, its path, annotations.
 # The constraints of our twins' shapes, and the component pyshacl names in their results.
 COMPONENTS: dict[URIRef, URIRef] = {
     SH.sparql: SH.SPARQLConstraintComponent,
     SH.minCount: SH.MinCountConstraintComponent,
     SH.qualifiedMinCount: SH.QualifiedMinCountConstraintComponent,
 }
+# What a shape may say besides its constraints: targets, its property shapes, its path, annotations.
 NOT_CONSTRAINTS = frozenset(
     {RDF.type, *TARGETS, SH.property, SH.path, SH.severity, SH.message, SH.name, SH.description, SH.order}
     | {SH.group, SH.deactivated, SH.defaultValue, RDFS.label, RDFS.comment}

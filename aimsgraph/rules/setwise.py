@@ -73,17 +73,11 @@ class RuleSets:
 
     def earliest(self, prop: URIRef) -> dict[str, str]:
         """Subject -> its smallest value of `prop` (ISO dates compare as text)."""
-        out: dict[str, str] = {}
-        for s, o in self.pairs(prop):
-            out[s] = min(out.get(s, o), o)
-        return out
+        return cached(self.store, ("earliest", prop), ORG_SIDE, lambda: _extreme(self.pairs(prop), min))
 
     def latest(self, prop: URIRef) -> dict[str, str]:
         """Subject -> its largest value of `prop`."""
-        out: dict[str, str] = {}
-        for s, o in self.pairs(prop):
-            out[s] = max(out.get(s, o), o)
-        return out
+        return cached(self.store, ("latest", prop), ORG_SIDE, lambda: _extreme(self.pairs(prop), max))
 
     def _set(self, key: tuple[str, URIRef], fetch: Callable[[], set[Any]]) -> set[Any]:
         """A fetched set, kept while the organisation side is unchanged (rules must not mutate it)."""
@@ -120,6 +114,13 @@ class RuleSets:
     def has_current(self, requirement: str, system: str) -> bool:
         by_system = self.current_links.get(requirement, {})
         return None in by_system or system in by_system
+
+
+def _extreme(pairs: set[tuple[str, str]], pick: Callable[[str, str], str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for subject, value in pairs:
+        out[subject] = pick(out.get(subject, value), value)
+    return out
 
 
 def _current(refs: Refs) -> dict[str, dict[str | None, bool]]:

@@ -25,7 +25,7 @@ from rdflib.term import Identifier, Node
 from aimsgraph.coverage.matrix import coverage_matrix
 from aimsgraph.errors import InputError
 from aimsgraph.rules.findings import SH, Hit, ValidationReport, make_findings
-from aimsgraph.rules.partition import pyshacl_part, twin_shapes
+from aimsgraph.rules.partition import Twin, pyshacl_part, twin_shapes
 from aimsgraph.rules.setwise import RULES, setwise_hits
 from aimsgraph.store import Store, rows
 from aimsgraph.vocabulary.namespaces import AIMS, GraphName, requirement_iri
@@ -46,6 +46,12 @@ def our_shapes() -> Graph:
     for item in shape_files():
         graph.parse(data=item.read_text(encoding="utf-8"), format="turtle")
     return graph
+
+
+@lru_cache(maxsize=1)
+def our_twins() -> dict[URIRef, Twin]:
+    """The shipped shapes the set-at-a-time evaluator runs (cached; do not mutate)."""
+    return twin_shapes(our_shapes(), RULES)
 
 
 def load_extra_shapes(path: Path) -> Graph:
@@ -188,7 +194,7 @@ def validate_store(
     extras = [load_extra_shapes(p) for p in extra_shapes or []]
     current, missing = file_facts(store, root)
     shapes = our_shapes() if shapes is None else shapes
-    twins = twin_shapes(shapes, RULES) if engine == "fast" else {}
+    twins = {} if engine != "fast" else our_twins() if shapes is our_shapes() else twin_shapes(shapes, RULES)
     rest = pyshacl_part(shapes, twins)
     # pyshacl's merged data graph, built once and only when pyshacl runs (shapes without a twin, or extra ones)
     data = data_graph(store, facts_graph(day, current, missing)) if rest is not None or extras else Graph()
