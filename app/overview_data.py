@@ -81,7 +81,7 @@ def heatmap(matrix: CoverageMatrix) -> list[dict[str, Any]]:
 def overview_figures(matrix: CoverageMatrix, report: ValidationReport) -> OverviewFigures:
     """Everything the Overview shows, from the coverage matrix and the validation report."""
     statuses = Counter(matrix.cells[(leaf.id, None)].status for leaf in _leaves(matrix))
-    found = Counter(f.severity for f in report.findings)
+    found = Counter(f.severity.value for f in report.findings)
     organisation = matrix.figure()
     return OverviewFigures(
         covered=organisation.covered,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from aimsgraph.coverage.currency import currency
 from aimsgraph.coverage.matrix import coverage_matrix
 from aimsgraph.workspace import Workspace
 
@@ -24,3 +25,13 @@ def test_group_summary_and_as_of(demo: Workspace) -> None:
     assert now["6"] == (5, 6) and now["A.7"] == (3, 4)
     before = coverage_matrix(demo.store, date(2026, 8, 1))  # before the data sheet's review date
     assert before.cell("A.7.5").status == "covered"
+
+
+def test_currency_on_the_edges_of_the_as_of_day() -> None:
+    day = date(2026, 11, 23)
+    assert currency(day, "2026-11-23", "2026-11-23", "2026-11-23T18:00:00") == "current"  # all on the day itself
+    assert currency(day, None, None) == "current"
+    assert currency(day, "2026-11-24", None) == "future"
+    assert currency(day, None, None, "2026-11-24T00:00:00") == "future"
+    assert currency(day, "2026-11-24", "2026-01-01") == "future"  # not issued yet wins over overdue
+    assert currency(day, "2025-11-23", "2026-11-22") == "stale"

@@ -1,9 +1,9 @@
 """The shape cases of tests/shape_cases/manifest.yaml, run through both engines.
 
-For every case: the findings of the rule under test are exactly the hand-written ones, and the fast engine's whole
-finding list equals pyshacl's (the reference). Every rule of shapes/*.ttl must have a conforming and a violating
-case, so a new shape without cases fails here. Last, the engines must agree on a synthetic organisation too.
-"""
+For every case: the findings of the rule under test are exactly the hand-written ones, the set-at-a-time
+evaluator's whole finding list equals pyshacl's (the reference), and its SHACL report equals the one pyshacl
+writes. Every rule of shapes/*.ttl must have a conforming and a violating case, so a new shape without cases fails
+here. Last, the engines must agree on a synthetic organisation too."""
 
 from __future__ import annotations
 
@@ -14,17 +14,21 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pyshacl
 import pytest
 import yaml
 from conftest import ROOT
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
+from report_check import assert_same_report
 
 from aimsgraph.rules.findings import rule_shapes
-from aimsgraph.rules.validation import our_shapes, validate_store
+from aimsgraph.rules.shacl_report import report_graph
+from aimsgraph.rules.validation import ParsedOnce, data_graph, facts_graph, file_facts, our_shapes, validate_store
 from aimsgraph.store import Store
 from aimsgraph.vocabulary.catalog import catalog_graph
 from aimsgraph.vocabulary.namespaces import AIMS, ISO, GraphName
+from aimsgraph.vocabulary.resources import shape_files
 
 CASES_DIR = Path(__file__).resolve().parent / "shape_cases"
 REQUIREMENT_TYPES = (AIMS.Clause, AIMS.ControlObjective, AIMS.Control)
@@ -146,6 +150,10 @@ def test_case_gives_the_expected_findings_in_both_engines(case: Case, tmp_path: 
     found = {(f.rule, f.focus, f.requirement, f.system) for f in fast.findings if f.rule == case.rule}
     assert found == case.expect
     assert fast.findings == reference.findings
+    data = data_graph(store, facts_graph(case.as_of, *file_facts(store, tmp_path)))
+    options = {"inference": "none", "allow_warnings": True, "advanced": True, "inplace": True}
+    _, theirs, _ = pyshacl.validate(ParsedOnce(data), shacl_graph=our_shapes(), **options)
+    assert_same_report(report_graph(fast), theirs)  # --format ttl is the report pyshacl writes
 
 
 def test_every_rule_has_a_conforming_and_a_violating_case() -> None:
@@ -185,3 +193,12 @@ def test_catalog_slice_keeps_ancestors_and_children_of_what_a_case_names() -> No
     empty = catalog_slice(set())
     assert not any(empty.subjects(RDF.type, AIMS.Control))
     assert (AIMS.ImpactAssessment, RDFS.subClassOf, AIMS.OperatingEvidence) in empty  # the vocabulary stays
+
+
+def test_current_evidence_is_written_once_in_the_shapes() -> None:
+    """Every shape that asks for current evidence calls shp:currentEvidence; only functions.ttl spells it out."""
+    texts = {item.name: item.read_text(encoding="utf-8") for item in shape_files()}
+    assert [name for name, text in texts.items() if "aims:Accepted" in text] == ["functions.ttl"]
+    calls = {name: text.count("FILTER (shp:currentEvidence(") for name, text in texts.items()}
+    assert calls == {"coverage.ttl": 4, "evidence.ttl": 0, "functions.ttl": 0, "prefixes.ttl": 0, "risks.ttl": 0,
+                     "roles.ttl": 2, "soa.ttl": 0, "systems.ttl": 1}  # fmt: skip

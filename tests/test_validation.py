@@ -4,15 +4,30 @@ from __future__ import annotations
 
 import csv
 import json
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
+import pyshacl
+import pytest
 from conftest import DEMO, run_cli
 from rdflib import Graph, URIRef
 from rdflib import Literal as RDFLiteral
-from rdflib.namespace import RDFS
+from rdflib.namespace import RDF, RDFS
+from report_check import assert_same_report
 
-from aimsgraph.rules.validation import ParsedOnce, validate_workspace
+from aimsgraph.rules.findings import SH, rule_shapes
+from aimsgraph.rules.partition import pyshacl_part, twin_shapes
+from aimsgraph.rules.setwise import RULES
+from aimsgraph.rules.validation import (
+    ParsedOnce,
+    data_graph,
+    facts_graph,
+    file_facts,
+    our_shapes,
+    validate_store,
+    validate_workspace,
+)
 from aimsgraph.workspace import Workspace
 
 
@@ -26,11 +41,36 @@ def test_demo_finds_exactly_the_deliberate_gaps(demo_dir: Path) -> None:
     assert result.exit_code == 1
     data = json.loads(result.stdout)
     assert set(data) == {"conforms", "findings"} and data["conforms"] is False
-    assert all(
-        list(f) == ["severity", "rule", "focus", "requirement", "system", "message", "fix"] for f in data["findings"]
-    )
+    fields = ["severity", "rule", "focus", "requirement", "system", "message", "fix", "value", "path"]
+    assert all(list(f) == fields for f in data["findings"])
     found = {(f["rule"], f["focus"], f["requirement"], f["system"]) for f in data["findings"]}
     assert found == _expected()
+    by_rule = {f["rule"]: f for f in data["findings"]}
+    assert by_rule["risk-owner"]["path"] == "aims:owner" and by_rule["risk-owner"]["value"] is None
+    assert by_rule["impact-assessment-current"]["value"].startswith("urn:aims:evidence:")  # the SPARQL's ?value
+    assert by_rule["soa-owner"]["value"].startswith("urn:aims:soa:") and by_rule["soa-owner"]["path"] is None
+
+
+def test_ttl_is_the_shacl_report_pyshacl_writes(demo_dir: Path) -> None:
+    day = date(2026, 11, 23)
+    result = run_cli("-w", str(demo_dir), "validate", "--format", "ttl", "--as-of", day.isoformat())
+    assert result.exit_code == 1
+    ours = Graph().parse(data=result.stdout, format="turtle")
+    workspace = Workspace.open(demo_dir)
+    try:
+        data = data_graph(workspace.store, facts_graph(day, *file_facts(workspace.store, workspace.root)))
+    finally:
+        workspace.close()
+    options = {"inference": "none", "allow_warnings": True, "advanced": True, "inplace": True}
+    _, theirs, _ = pyshacl.validate(ParsedOnce(data), shacl_graph=our_shapes(), **options)  # each text parsed once
+    assert len(list(ours.subjects(RDF.type, SH.ValidationResult))) == 15
+    assert_same_report(ours, theirs)
+    for prop in (SH.resultPath, SH.value, SH.resultSeverity):  # the check fails when one property is lost
+        (node, term) = next(iter(ours.subject_objects(prop)))
+        ours.remove((node, prop, term))
+        with pytest.raises(AssertionError):
+            assert_same_report(ours, theirs)
+        ours.add((node, prop, term))
 
 
 def test_engines_agree_on_the_demo(demo: Workspace) -> None:
@@ -105,3 +145,38 @@ def test_pyshacl_data_view_parses_each_query_text_once() -> None:
     again = list(view.query(text, initBindings={"this": URIRef("urn:b")}))
     assert first == list(data.query(text, initBindings={"this": URIRef("urn:a")})) == [(RDFLiteral("a"),)]
     assert again == [] and len(view) == 1 and list(view._parsed) == [text]
+
+
+# Added to a copy of the shipped shapes: a shape with no aims:rule, one whose aims:rule has no set-at-a-time twin,
+# and a property shape under a twin node shape (the twin's own rule runs set-at-a-time, its new child in pyshacl).
+UNTWINNED = """
+@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix aims: <https://w3id.org/aimsgraph/ns#> .
+@prefix shp: <https://w3id.org/aimsgraph/shapes#> .
+<urn:x:RiskAcceptedBy> a sh:NodeShape ; sh:targetClass aims:Risk ; sh:message "Risk {label} names nobody." ;
+  sh:property [ sh:path aims:acceptedBy ; sh:minCount 1 ] .
+<urn:x:SystemSupplier> a sh:PropertyShape ; aims:rule "system-supplier" ; sh:severity sh:Warning ;
+  sh:message "AI system {label} names no supplier." ; sh:path aims:supplier ; sh:minCount 1 .
+shp:ImpactAssessmentCurrent sh:property <urn:x:SystemSupplier> .
+"""
+
+
+def test_shapes_without_a_twin_run_through_pyshacl_in_the_same_validation(demo: Workspace) -> None:
+    shapes = Graph()
+    shapes += our_shapes()
+    shapes.parse(data=UNTWINNED, format="turtle")
+    day = date(2026, 11, 23)
+    fast = validate_store(demo.store, day, demo.root, shapes=shapes)
+    reference = validate_store(demo.store, day, demo.root, shapes=shapes, engine="pyshacl")
+    assert fast.findings == reference.findings
+    rules = Counter(f.rule for f in fast.findings)
+    suppliers = {f.focus for f in fast.findings if f.rule == "system-supplier"}
+    assert suppliers == {"claimsight"} and rules["RiskAcceptedBy"] == 13  # neither skipped nor a KeyError
+    shipped = validate_store(demo.store, day, demo.root)
+    assert [f for f in fast.findings if f.rule in RULES] == shipped.findings  # the twins' findings are unchanged
+
+
+def test_the_shipped_shapes_leave_nothing_to_pyshacl() -> None:
+    shapes = our_shapes()
+    twins = twin_shapes(shapes, RULES)
+    assert {t.rule for t in twins.values()} == set(rule_shapes(shapes)) == set(RULES)
+    assert pyshacl_part(shapes, twins) is None and pyshacl_part(shapes, {}) is shapes

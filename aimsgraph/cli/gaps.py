@@ -8,22 +8,20 @@ from collections import defaultdict
 from pathlib import Path
 
 import click
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF
 
 from aimsgraph.cli import EXIT_GAPS, EXIT_OK, Context, pass_context
 from aimsgraph.cli.days import note_earliest, parse_day
 from aimsgraph.cli.output import is_stdio, json_report, output_options, read_stdin, write_output
-from aimsgraph.rules.findings import JSON_FIELDS, SH, Finding, ValidationReport
+from aimsgraph.rules.findings import JSON_FIELDS, Finding, ValidationReport
+from aimsgraph.rules.shacl_report import report_graph
 from aimsgraph.rules.validation import read_extra_shapes, validate_workspace
 from aimsgraph.vocabulary.catalog import requirements_by_id
-from aimsgraph.vocabulary.namespaces import AIMS
 
 
 def _block(title: str, findings: list[Finding]) -> list[str]:
     lines = [title]
     for f in findings:
-        lines.append(f"  [{f.severity.upper()}] {f.message}")
+        lines.append(f"  [{f.severity.value.upper()}] {f.message}")
         lines.append(f"      fix: {f.fix}" if f.fix else "")
     return [line for line in lines if line] + [""]
 
@@ -67,22 +65,7 @@ def render_csv(report: ValidationReport) -> str:
 
 def render_ttl(report: ValidationReport) -> str:
     """A SHACL validation report in Turtle, with our rule, ids and fix on each result."""
-    graph = Graph()
-    graph.bind("sh", SH)
-    graph.bind("aims", str(AIMS._NS))
-    root = URIRef("urn:aims:validation-report")
-    graph.add((root, RDF.type, SH.ValidationReport))
-    graph.add((root, SH.conforms, Literal(report.conforms)))
-    for i, f in enumerate(report.findings):
-        node = URIRef(f"urn:aims:validation-report:{i + 1}")
-        graph.add((root, SH.result, node))
-        graph.add((node, RDF.type, SH.ValidationResult))
-        graph.add((node, SH.resultSeverity, SH[f.severity.capitalize()]))
-        graph.add((node, SH.sourceShape, URIRef(f.shape)))
-        graph.add((node, SH.resultMessage, Literal(f.message)))
-        for prop, value in (("rule", f.rule), ("id", f.focus), ("remediation", f.fix)):
-            graph.add((node, URIRef(str(AIMS._NS) + prop), Literal(value)))
-    return graph.serialize(format="turtle")
+    return report_graph(report).serialize(format="turtle")
 
 
 @click.command()
@@ -100,7 +83,13 @@ def render_ttl(report: ValidationReport) -> str:
     type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
     help="Extra SHACL shapes (Turtle; '-': standard input), run through pyshacl.",
 )
-@click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True)
+@click.option(
+    "--engine",
+    type=click.Choice(["fast", "pyshacl"]),
+    default="fast",
+    show_default=True,
+    help="fast: the set-at-a-time evaluator (pyshacl for any shape it has no twin for); pyshacl: the reference.",
+)
 @pass_context
 def validate(
     ctx: Context, fmt: str, output: Path | None, as_of: str | None, extra: tuple[Path, ...], engine: str

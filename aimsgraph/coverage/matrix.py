@@ -17,6 +17,7 @@ from datetime import date
 from typing import Literal
 
 from aimsgraph.coverage.applicability import Applicability, applicability
+from aimsgraph.coverage.currency import currency
 from aimsgraph.store import Store, cached, cached_rows
 from aimsgraph.vocabulary.catalog import Requirement, load_requirements
 from aimsgraph.vocabulary.namespaces import GraphName, local_id
@@ -240,18 +241,18 @@ def _fetch_documents(store: Store) -> dict[str, DocumentFacts]:
 
 def evidence_ref(link: LinkRow, documents: dict[str, DocumentFacts], as_of: date) -> EvidenceRef | None:
     """The evidence behind one link on `as_of`, or None when the link or its document did not exist yet."""
-    day = as_of.isoformat()
     doc = documents.get(link.document) or DocumentFacts(
         local_id(link.document), local_id(link.document), None, None, False
     )
-    if (link.decided is not None and link.decided[:10] > day) or (doc.issued is not None and doc.issued > day):
+    state = currency(as_of, doc.issued, doc.due, link.decided)
+    if state == "future":
         return None
     return EvidenceRef(
         evidence=doc.id,
         title=doc.title,
         nature="operating" if doc.operating else "design",
         method="reviewed" if link.method is not None and link.method.endswith("Reviewed") else "manual",
-        current=not doc.changed and (doc.due is None or doc.due >= day),  # a changed file stops counting
+        current=state == "current" and not doc.changed,  # a changed file stops counting
         passage=link.passage,
         reviewer=local_id(link.reviewer) if link.reviewer is not None else None,
         decided=link.decided,

@@ -1,26 +1,76 @@
 """Typed validation findings: what is wrong, about which workspace id, which requirement and system, and the fix.
 
-Both engines (pyshacl and the fast set-wise one) produce hits (shape, focus node, value); `make_findings` turns
-hits into Findings the same way for both, so their outputs compare exactly.
+Both engines (pyshacl and the set-at-a-time evaluator) produce hits (source shape, focus node, value, path,
+constraint component); `make_findings` turns hits into Findings the same way for both, so their outputs compare
+exactly. A Finding keeps what a SHACL validation result says (shacl_report.py writes it back as one).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from enum import StrEnum
+from typing import Any, NamedTuple
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, NamespaceManager
+from rdflib.paths import Path
+from rdflib.term import Node
 
 from aimsgraph.store import Store, cached, rows
 from aimsgraph.vocabulary.namespaces import AIMS, ISO, GraphName, local_id
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
-SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
-JSON_FIELDS = ("severity", "rule", "focus", "requirement", "system", "message", "fix")
-Hit = tuple[str, str, str | None]  # shape IRI, focus IRI, value IRI or None
+JSON_FIELDS = ("severity", "rule", "focus", "requirement", "system", "message", "fix", "value", "path")
+Term = URIRef | BNode | Literal
+ResultPath = URIRef | Path  # a SHACL path as rdflib reads it: an IRI, or InvPath, SequencePath ...
 
+
+class Severity(StrEnum):
+    """A finding's severity: the three SHACL severities, named as the JSON contract spells them."""
+
+    VIOLATION = "violation"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def iri(self) -> URIRef:
+        """sh:Violation, sh:Warning or sh:Info."""
+        return SH[self.value.capitalize()]
+
+    @property
+    def rank(self) -> int:
+        """0 for a violation, then warning, then info (the order findings are listed in)."""
+        return RANKS[self]
+
+    @classmethod
+    def of(cls, iri: Node | None) -> Severity:
+        """The severity of a shape's sh:severity (SHACL's default, and for a severity of its own: violation)."""
+        return next((s for s in cls if s.iri == iri), cls.VIOLATION)
+
+
+RANKS = {severity: rank for rank, severity in enumerate(Severity)}
+
+
+class Hit(NamedTuple):
+    """One validation result as an engine reports it, before it is described for people."""
+
+    shape: URIRef | BNode  # sh:sourceShape
+    focus: Term  # sh:focusNode
+    value: Term | None  # sh:value (None: the result has none)
+    path: ResultPath | None  # sh:resultPath (None: the result has none)
+    component: URIRef  # sh:sourceConstraintComponent
+
+
+def _namespaces() -> NamespaceManager:
+    names = NamespaceManager(Graph())
+    for prefix, namespace in (("aims", AIMS._NS), ("iso", ISO), ("sh", SH)):
+        names.bind(prefix, namespace)
+    return names
+
+
+NAMES = _namespaces()  # how a path is written in JSON and CSV: aims:owner, ^aims:control, aims:a/aims:b
 # The nodes findings are about, described in one query per batch (a VALUES block of their IRIs).
 FOCUS_QUERY = """
 SELECT ?focus ?id ?label ?title ?control ?system ?file WHERE {
@@ -38,9 +88,10 @@ BATCH = 500
 
 @dataclass(frozen=True)
 class Finding:
-    """One gap: severity (violation|warning|info), rule id, the workspace id it is about, and what to do."""
+    """One gap: severity, rule id, the workspace id it is about, requirement, system, message and fix, and the
+    SHACL result behind it (source shape, focus node, value, path, constraint component)."""
 
-    severity: str
+    severity: Severity
     rule: str
     focus: str
     requirement: str | None
@@ -48,10 +99,18 @@ class Finding:
     message: str
     fix: str
     shape: str
+    node: Term  # the focus node
+    value: Term | None
+    path: ResultPath | None
+    component: URIRef
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON contract's fields."""
-        return {k: getattr(self, k) for k in JSON_FIELDS}  # not asdict: it deep-copies, 1 s at 18,000 findings
+        """The JSON contract's fields: value is an IRI or a literal's text, path a SPARQL property path."""
+        out = {k: getattr(self, k) for k in JSON_FIELDS[:-2]}  # not asdict: it deep-copies, 1 s at 18,000 findings
+        out["severity"] = self.severity.value
+        out["value"] = None if self.value is None else str(self.value)
+        out["path"] = None if self.path is None else self.path.n3(NAMES)
+        return out
 
 
 @dataclass
@@ -63,16 +122,16 @@ class ValidationReport:
 
     @property
     def conforms(self) -> bool:
-        """True when no finding is a violation."""
-        return not any(f.severity == "violation" for f in self.findings)
+        """True when no finding is a violation (warnings and notes do not break conformance)."""
+        return not any(f.severity is Severity.VIOLATION for f in self.findings)
 
     def to_json(self) -> dict[str, Any]:
         """`{"conforms": bool, "findings": [...]}`, the JSON contract of `aimsgraph validate`."""
         return {"conforms": self.conforms, "findings": [f.to_json() for f in self.findings]}
 
     def counts(self) -> dict[str, int]:
-        """Number of findings per severity."""
-        return {s: sum(1 for f in self.findings if f.severity == s) for s in ("violation", "warning", "info")}
+        """Number of findings per severity ("violation", "warning", "info")."""
+        return {s.value: sum(1 for f in self.findings if f.severity is s) for s in Severity}
 
 
 @dataclass(frozen=True)
@@ -80,30 +139,29 @@ class ShapeInfo:
     """What a shape says about its findings: rule id, severity, message template, fix, the requirement it concerns."""
 
     rule: str
-    severity: str
+    severity: Severity
     message: str
     fix: str
     requirement: str | None = None
 
 
-def _term(shape: str) -> URIRef | BNode:
-    return BNode(shape[2:]) if shape.startswith("_:") else URIRef(shape)
-
-
 def shape_info(shapes: Graph, shape: URIRef | BNode) -> ShapeInfo:
-    """Rule, severity, message and remediation of a shape (a property shape without them: its node shape's)."""
-    if shapes.value(shape, AIMS.rule) is None:
-        parent = shapes.value(None, SH.property, shape)
-        if parent is not None and shapes.value(parent, AIMS.rule) is not None:
-            shape = parent  # type: ignore[assignment]
-    rule = shapes.value(shape, AIMS.rule) or Literal(local_id(str(shape)).rsplit("#", 1)[-1].rsplit("/", 1)[-1])
-    severity = shapes.value(shape, SH.severity)
-    concerns = shapes.value(shape, AIMS.concerns)
+    """Rule, severity, message and remediation of a shape. A property shape without its own rule, message, fix
+    or concerns takes its node shape's; its severity is its own, as in SHACL (default violation)."""
+    parent = shapes.value(None, SH.property, shape) if shapes.value(shape, AIMS.rule) is None else None
+
+    def annotation(prop: URIRef) -> Node | None:
+        own = shapes.value(shape, prop)
+        return own if own is not None or parent is None else shapes.value(parent, prop)
+
+    named = parent if isinstance(parent, URIRef) else shape
+    rule = annotation(AIMS.rule) or Literal(re.split("[#/:]", local_id(str(named)))[-1])  # no rule: its local name
+    concerns = annotation(AIMS.concerns)
     return ShapeInfo(
         rule=str(rule),
-        severity=SEVERITIES.get(severity, "violation") if isinstance(severity, URIRef) else "violation",
-        message=str(shapes.value(shape, SH.message) or ""),
-        fix=str(shapes.value(shape, AIMS.remediation) or ""),
+        severity=Severity.of(shapes.value(shape, SH.severity)),
+        message=str(annotation(SH.message) or ""),
+        fix=str(annotation(AIMS.remediation) or ""),
         requirement=local_id(str(concerns))
         if isinstance(concerns, URIRef) and str(concerns).startswith(str(ISO))
         else None,
@@ -113,7 +171,7 @@ def shape_info(shapes: Graph, shape: URIRef | BNode) -> ShapeInfo:
 def rule_shapes(shapes: Graph) -> dict[str, URIRef]:
     """Our rule id -> the shape carrying it (the one a finding reports as its source)."""
     found: dict[str, URIRef] = {}
-    for shape, rule in shapes.subject_objects(AIMS.rule):
+    for shape, rule in sorted(shapes.subject_objects(AIMS.rule)):  # sorted: the same shape wins each run
         if isinstance(shape, URIRef) and (shapes.value(shape, SH.path) or (shape, RDF.type, SH.NodeShape) in shapes):
             found.setdefault(str(rule), shape)
     return found
@@ -157,14 +215,14 @@ def make_findings(
     store: Store, shapes: Graph, hits: set[Hit], message_hint: dict[Hit, str] | None = None
 ) -> list[Finding]:
     """Findings for engine hits, sorted by severity, rule and focus; duplicates collapse."""
-    described = describe_nodes(store, {focus for _, focus, _ in hits})
-    infos: dict[str, ShapeInfo] = {}
+    described = describe_nodes(store, {str(hit.focus) for hit in hits})
+    infos: dict[URIRef | BNode, ShapeInfo] = {}
     out: set[Finding] = set()
     for hit in hits:
-        shape, focus, value = hit
-        if shape not in infos:
-            infos[shape] = shape_info(shapes, _term(shape))
-        info, desc = infos[shape], described[focus]
+        if hit.shape not in infos:
+            infos[hit.shape] = shape_info(shapes, hit.shape)
+        info, focus, desc = infos[hit.shape], str(hit.focus), described[str(hit.focus)]
+        value = str(hit.value) if isinstance(hit.value, URIRef) else None
         requirement = local_id(focus) if focus.startswith(str(ISO)) else desc["control"]
         if value is not None and value.startswith(str(ISO)):
             requirement = local_id(value)
@@ -173,6 +231,16 @@ def make_findings(
         template = info.message or (message_hint or {}).get(hit, "")
         message = template.replace("{label}", _labelled(desc)).replace("{id}", desc["id"] or "")
         message = message.replace("{value}", local_id(value) if value else "").replace("{file}", desc["file"] or "")
-        out.add(Finding(info.severity, info.rule, desc["id"] or focus, requirement, system, message, info.fix, shape))
-    order = {"violation": 0, "warning": 1, "info": 2}
-    return sorted(out, key=lambda f: (order[f.severity], f.rule, f.focus, f.requirement or "", f.system or ""))
+        shape = f"_:{hit.shape}" if isinstance(hit.shape, BNode) else str(hit.shape)
+        out.add(
+            Finding(
+                *(info.severity, info.rule, desc["id"] or focus, requirement, system, message, info.fix, shape),
+                *(hit.focus, hit.value, hit.path, hit.component),
+            )
+        )
+    return sorted(out, key=_order)
+
+
+def _order(f: Finding) -> tuple[Any, ...]:
+    path = "" if f.path is None else str(f.path) if isinstance(f.path, URIRef) else f.path.n3()
+    return (RANKS[f.severity], f.rule, f.focus, f.requirement or "", f.system or "", str(f.value or ""), path, f.shape)

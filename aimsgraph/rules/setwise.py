@@ -1,9 +1,12 @@
-"""The fast engine: each gap rule of shapes/*.ttl as positive joins in Oxigraph plus set differences in Python.
+"""A set-at-a-time evaluator of our gap rules: a hand-written twin, in Python, of each shipped shape's rule.
 
-It must give exactly the hits pyshacl gives on the same shapes (tests prove it on the shape cases, the demo and a
-synthetic organisation); pyshacl stays the reference. Every fetched set names the graphs it reads and is cached
-until one of them is written, so re-validating after a review decision recomputes only the link-based rules'
-inputs (the reviews graph) and the set differences, not the whole organisation.
+It is not a SHACL processor and compiles nothing: `RULES` maps a shape's `aims:rule` id to a function that computes
+that rule's focus nodes for the whole organisation at once (positive joins in Oxigraph plus set differences in
+Python), where pyshacl runs each shape's SPARQL once per focus node. A shape whose rule has no twin here runs
+through pyshacl in the same validation (validation.py). It must give exactly the hits pyshacl gives on the same
+shapes (tests prove it on the shape cases, the demo and a synthetic organisation); pyshacl stays the reference.
+Every fetched set names the graphs it reads and is cached until one of them is written, so re-validating after a
+review decision recomputes only the link-based rules' inputs (the reviews graph) and the set differences.
 """
 
 from __future__ import annotations
@@ -13,10 +16,13 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from rdflib import Graph, URIRef
+from rdflib import URIRef
+from rdflib.namespace import DCTERMS
 
+from aimsgraph.coverage.currency import currency
 from aimsgraph.coverage.matrix import DOCUMENT_GRAPHS, Refs, link_refs_by_graph
-from aimsgraph.rules.findings import Hit, rule_shapes
+from aimsgraph.rules.findings import SH, Hit
+from aimsgraph.rules.partition import Twin
 from aimsgraph.store import Row, Store, cached, cached_rows
 from aimsgraph.vocabulary.namespaces import AIMS, ISO, ROLE, GraphName
 
@@ -49,7 +55,7 @@ def rows(store: Store, sparql: str, bindings: dict[str, URIRef] | None = None) -
     return cached_rows(store, sparql, ORG_SIDE, bindings)
 
 
-class Facts:
+class RuleSets:
     """Sets the rules are made of, each fetched once per run (and reused across runs while unchanged)."""
 
     def __init__(
@@ -67,6 +73,14 @@ class Facts:
     def pairs(self, prop: URIRef) -> set[tuple[str, str]]:
         fetch = lambda: {(r[0], r[1]) for r in rows(self.store, PAIRS, {"p": prop}) if r[0] and r[1]}  # noqa: E731
         return self._set(("pairs", prop), fetch)
+
+    def earliest(self, prop: URIRef) -> dict[str, str]:
+        """Subject -> its smallest value of `prop` (ISO dates compare as text)."""
+        return cached(self.store, ("earliest", prop), ORG_SIDE, lambda: _extreme(self.pairs(prop), min))
+
+    def latest(self, prop: URIRef) -> dict[str, str]:
+        """Subject -> its largest value of `prop`."""
+        return cached(self.store, ("latest", prop), ORG_SIDE, lambda: _extreme(self.pairs(prop), max))
 
     def _set(self, key: tuple[str, URIRef], fetch: Callable[[], set[Any]]) -> set[Any]:
         """A fetched set, kept while the organisation side is unchanged (rules must not mutate it)."""
@@ -105,6 +119,13 @@ class Facts:
         return None in by_system or system in by_system
 
 
+def _extreme(pairs: set[tuple[str, str]], pick: Callable[[str, str], str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for subject, value in pairs:
+        out[subject] = pick(out.get(subject, value), value)
+    return out
+
+
 def _current(refs: Refs) -> dict[str, dict[str | None, bool]]:
     out: dict[str, dict[str | None, bool]] = {}
     for (req, system), found in refs.items():
@@ -119,95 +140,94 @@ def _missing(targets: set[str], present: set[str]) -> Pairs:
     return ((t, None) for t in targets - present)
 
 
-def clause_evidence(f: Facts) -> Pairs:
+def clause_evidence(f: RuleSets) -> Pairs:
     parents = {r[0] for r in rows(f.store, LEAF_PARENTS)}
     leaves = f.instances(AIMS.Clause) - parents
     return _missing(leaves, set(f.current_links))
 
 
-def control_evidence(f: Facts) -> Pairs:
+def control_evidence(f: RuleSets) -> Pairs:
     applicable = {c for _, c, ap in f.soa if ap == "true"} & f.instances(AIMS.Control)
     return _missing(applicable, set(f.current_links))
 
 
-def control_operating_evidence(f: Facts) -> Pairs:
+def control_operating_evidence(f: RuleSets) -> Pairs:
     applicable = {c for _, c, ap in f.soa if ap == "true"} & f.instances(AIMS.Control)
     design_only = {r for r, by in f.current_links.items() if not any(by.values())}
     return ((c, None) for c in applicable & design_only)
 
 
-def soa_complete(f: Facts) -> Pairs:
+def soa_complete(f: RuleSets) -> Pairs:
     return _missing(f.instances(AIMS.Control), {r[0] for r in rows(f.store, SOA_CONTROLS) if r[0]})
 
 
-def soa_exclusion_justified(f: Facts) -> Pairs:
+def soa_exclusion_justified(f: RuleSets) -> Pairs:
     return _missing(f.soa_rows("false"), f.subjects(AIMS.justification))
 
 
-def soa_owner(f: Facts) -> Pairs:
+def soa_owner(f: RuleSets) -> Pairs:
     return _missing(f.soa_rows("true"), f.subjects(AIMS.owner))
 
 
-def _property_rule(cls: str, prop: URIRef) -> Callable[[Facts], Pairs]:
-    def rule(f: Facts) -> Pairs:
+def _property_rule(cls: str, prop: URIRef) -> Callable[[RuleSets], Pairs]:
+    def rule(f: RuleSets) -> Pairs:
         targets = f.systems if cls == "system" else f.registered if cls == "evidence" else f.instances(AIMS[cls])
         return _missing(targets, f.subjects(prop))
 
     return rule
 
 
-def impact_assessment_current(f: Facts) -> Pairs:
-    due = {d: v for d, v in f.pairs(AIMS.reviewDue)}
-    day = f.as_of.isoformat()
-    return ((s, ia) for s, ia in f.pairs(AIMS.impactAssessment) if s in f.systems and ia in due and due[ia] < day)
+def impact_assessment_current(f: RuleSets) -> Pairs:
+    stale = {ia for ia, due in f.earliest(AIMS.reviewDue).items() if currency(f.as_of, None, due) == "stale"}
+    return ((s, ia) for s, ia in f.pairs(AIMS.impactAssessment) if s in f.systems and ia in stale)
 
 
-def system_risk(f: Facts) -> Pairs:
+def system_risk(f: RuleSets) -> Pairs:
     risks = f.instances(AIMS.Risk)
     return _missing(f.systems, {s for r, s in f.pairs(AIMS.system) if r in risks})
 
 
-def system_event_logs(f: Facts) -> Pairs:
+def system_event_logs(f: RuleSets) -> Pairs:
     operating = {s for s, stage in f.pairs(AIMS.lifecycleStage) if stage == str(AIMS.StageOperation)}
     requirement = str(ISO["A.6.2.8"])
     return ((s, requirement) for s in operating & f.systems if not f.has_current(requirement, s))
 
 
-def role_lifecycle_controls(f: Facts) -> Pairs:
+def role_lifecycle_controls(f: RuleSets) -> Pairs:
     developers = {s for s, r in f.pairs(AIMS.hasRole) if r in (str(ROLE.producer), str(ROLE.developer))}
     a6 = {r[0] for r in rows(f.store, A6_CONTROLS)}
     excluded = {c for _, c, ap in f.soa if ap == "false"} & a6
     return ((s, c) for s in developers & f.systems for c in excluded)
 
 
-def role_supplier_controls(f: Facts) -> Pairs:
+def role_supplier_controls(f: RuleSets) -> Pairs:
     bought = f.subjects(AIMS.supplier) & f.systems
     requirement = str(ISO["A.10.3"])
     return ((s, requirement) for s in bought if not f.has_current(requirement, s))
 
 
-def role_user_controls(f: Facts) -> Pairs:
+def role_user_controls(f: RuleSets) -> Pairs:
     users = {s for s, r in f.pairs(AIMS.hasRole) if r == str(ROLE.customer)} & f.systems
     a9 = [r[0] or "" for r in rows(f.store, A9_CONTROLS)]
     return ((s, str(ISO["A.9"])) for s in users if not any(f.has_current(c, s) for c in a9))
 
 
-def risk_rating(f: Facts) -> Pairs:
+def risk_rating(f: RuleSets) -> Pairs:
     return _missing(f.instances(AIMS.Risk), f.subjects(AIMS.likelihood) & f.subjects(AIMS.impact))
 
 
-def risk_treatment(f: Facts) -> Pairs:
+def risk_treatment(f: RuleSets) -> Pairs:
     return _missing(f.instances(AIMS.Risk), {r[0] or "" for r in rows(f.store, TREATMENTS)})
 
 
-def risk_controls(f: Facts) -> Pairs:
+def risk_controls(f: RuleSets) -> Pairs:
     risks = f.instances(AIMS.Risk)
     with_controls = f.subjects(AIMS.control)
     rows_ = rows(f.store, TREATMENTS)
     return {(r or "", None) for r, t, o in rows_ if r in risks and o == str(AIMS.Mitigate) and t not in with_controls}
 
 
-def risk_acceptance(f: Facts) -> Pairs:
+def risk_acceptance(f: RuleSets) -> Pairs:
     thresholds = [float(str(r[0])) for r in rows(f.store, THRESHOLDS)]  # numbers compare as SPARQL's >= does
     if not thresholds:
         return []
@@ -217,22 +237,21 @@ def risk_acceptance(f: Facts) -> Pairs:
     return _missing({r for r in high if r}, f.subjects(AIMS.acceptedBy))
 
 
-def evidence_stale(f: Facts) -> Pairs:
-    day = f.as_of.isoformat()
-    overdue = {d for d, due in f.pairs(AIMS.reviewDue) if due < day}
-    future = {d for d, iss in f.pairs(URIRef("http://purl.org/dc/terms/issued")) if iss > day}
-    return _missing(f.registered & overdue, future)
+def evidence_stale(f: RuleSets) -> Pairs:
+    issued = f.latest(DCTERMS.issued)  # any issue date after the as-of day makes it future, not stale
+    due = f.earliest(AIMS.reviewDue)  # any review date before it makes it stale
+    return ((d, None) for d in f.registered & due.keys() if currency(f.as_of, issued.get(d), due[d]) == "stale")
 
 
-def evidence_hash(f: Facts) -> Pairs:
+def evidence_hash(f: RuleSets) -> Pairs:
     return ((d, None) for d in f.registered & f.changed)
 
 
-def evidence_file(f: Facts) -> Pairs:
+def evidence_file(f: RuleSets) -> Pairs:
     return ((d, None) for d in f.registered & f.missing)
 
 
-RULES: dict[str, Callable[[Facts], Pairs]] = {
+RULES: dict[str, Callable[[RuleSets], Pairs]] = {
     "clause-evidence": clause_evidence,
     "control-evidence": control_evidence,
     "control-operating-evidence": control_operating_evidence,
@@ -257,7 +276,7 @@ RULES: dict[str, Callable[[Facts], Pairs]] = {
     "risk-controls": risk_controls,
     "risk-acceptance": risk_acceptance,
     "evidence-owner": _property_rule("evidence", AIMS.owner),
-    "evidence-issued": _property_rule("evidence", URIRef("http://purl.org/dc/terms/issued")),
+    "evidence-issued": _property_rule("evidence", DCTERMS.issued),
     "evidence-review-interval": _property_rule("evidence", AIMS.reviewInterval),
     "evidence-stale": evidence_stale,
     "evidence-hash": evidence_hash,
@@ -265,19 +284,23 @@ RULES: dict[str, Callable[[Facts], Pairs]] = {
 }
 
 
-def fast_hits(
+def setwise_hits(
     store: Store,
-    shapes: Graph,
+    twins: dict[URIRef, Twin],
     as_of: date,
     current: dict[str, str],
     missing: set[str],
     changed: set[str] | None = None,
 ) -> set[Hit]:
-    """Hits (shape, focus, value) of every rule our shapes carry, computed set-wise (`changed`: documents whose file
-    differs from its registered hash)."""
-    facts = Facts(store, as_of, current, missing, changed)
+    """The results of each twin shape, computed set-at-a-time, with the value and path pyshacl would report: a
+    SPARQL constraint's ?value or else the focus node, no value for a count, the shape's path (`changed`: documents
+    whose file differs from its registered hash)."""
+    sets = RuleSets(store, as_of, current, missing, changed)
     hits: set[Hit] = set()
-    for rule, shape in rule_shapes(shapes).items():
-        for focus, value in RULES[rule](facts):
-            hits.add((str(shape), focus, value))
+    for shape, twin in twins.items():
+        sparql = twin.component == SH.SPARQLConstraintComponent
+        for focus, value in RULES[twin.rule](sets):
+            node = URIRef(focus)
+            found = (URIRef(value) if value else node) if sparql else None
+            hits.add(Hit(shape, node, found, twin.path, twin.component))
     return hits

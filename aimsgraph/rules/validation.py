@@ -1,4 +1,4 @@
-"""Validate a workspace against the gap rules: shapes under shapes/, run by pyshacl (reference) or the fast engine.
+"""Validate a workspace against the gap rules of shapes/: set-at-a-time where a rule has a twin, else pyshacl.
 
 What SHACL cannot see (the as-of date, whether a file exists, its SHA-256 now, whether that differs from its
 registered hash) goes into a small transient graph of computed facts that the shapes read; it is never stored.
@@ -15,18 +15,20 @@ from typing import Any
 from typing import Literal as TypingLiteral
 
 from rdflib import XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.extras.shacl import parse_shacl_path
 from rdflib.namespace import PROV, RDF
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Processor, Result
-from rdflib.term import Identifier
+from rdflib.term import Identifier, Node
 
 from aimsgraph.coverage.matrix import CoverageMatrix, coverage_matrix
 from aimsgraph.errors import InputError
 from aimsgraph.facts.history import store_as_of
 from aimsgraph.facts.integrity import FileState, file_states
 from aimsgraph.rules.findings import SH, Hit, ValidationReport, make_findings
-from aimsgraph.rules.setwise import fast_hits
+from aimsgraph.rules.partition import Twin, pyshacl_part, twin_shapes
+from aimsgraph.rules.setwise import RULES, setwise_hits
 from aimsgraph.store import Store
 from aimsgraph.vocabulary.namespaces import AIMS, GraphName, org_iri, requirement_iri
 from aimsgraph.vocabulary.resources import shape_files
@@ -46,6 +48,12 @@ def our_shapes() -> Graph:
     for item in shape_files():
         graph.parse(data=item.read_text(encoding="utf-8"), format="turtle")
     return graph
+
+
+@lru_cache(maxsize=1)
+def our_twins() -> dict[URIRef, Twin]:
+    """The shipped shapes the set-at-a-time evaluator runs (cached; do not mutate)."""
+    return twin_shapes(our_shapes(), RULES)
 
 
 def load_extra_shapes(path: Path) -> Graph:
@@ -134,23 +142,36 @@ class ParsedOnce(Graph):
 
 
 def pyshacl_hits(data: Graph, shapes: Graph) -> tuple[set[Hit], dict[Hit, str]]:
-    """Run pyshacl; hits (source shape, focus, value) and pyshacl's own messages for shapes without one."""
+    """Run pyshacl; its results as hits, and its own messages (for shapes without one)."""
     import pyshacl
 
-    _, results, _ = pyshacl.validate(ParsedOnce(data), shacl_graph=shapes, inference="none", allow_warnings=True)
+    # advanced: our shapes call a SHACL-AF SPARQL function (functions.ttl); in place unless rules would add triples
+    inplace = not any(shapes.subject_objects(SH.rule))
+    _, results, _ = pyshacl.validate(
+        ParsedOnce(data), shacl_graph=shapes, inference="none", allow_warnings=True, advanced=True, inplace=inplace
+    )
     assert isinstance(results, Graph)
     hits: set[Hit] = set()
     messages: dict[Hit, str] = {}
     for result in results.subjects(RDF.type, SH.ValidationResult):
-        value, source = results.value(result, SH.value), results.value(result, SH.sourceShape)
-        hit = (
-            f"_:{source}" if isinstance(source, BNode) else str(source),
-            str(results.value(result, SH.focusNode)),
-            str(value) if isinstance(value, URIRef) else None,
-        )
+        hit = _hit(results, result)
         hits.add(hit)
         messages[hit] = str(results.value(result, SH.resultMessage) or "")
     return hits, messages
+
+
+def _hit(results: Graph, result: Node) -> Hit:
+    def get(prop: URIRef) -> Any:
+        return results.value(result, prop)
+
+    path = get(SH.resultPath)
+    return Hit(
+        shape=get(SH.sourceShape),
+        focus=get(SH.focusNode),
+        value=get(SH.value),
+        path=None if path is None else parse_shacl_path(results, path),
+        component=get(SH.sourceConstraintComponent),
+    )
 
 
 def validate_store(
@@ -160,28 +181,33 @@ def validate_store(
     extra_shapes: Sequence[Path | Graph] | None = None,
     engine: Engine = "fast",
     files: FileFacts | None = None,
+    shapes: Graph | None = None,
 ) -> ValidationReport:
     """Findings for the data in `store` (files under `root` are hashed, unless `files` gives their facts), at
     `as_of` (default today).
 
-    `extra_shapes` are shapes files or graphs already read (read_extra_shapes), run through pyshacl.
+    `shapes` defaults to the shipped ones. With engine "fast", each shape whose rule has a set-at-a-time twin runs
+    there and every other shape through pyshacl on the same data; their hits are merged. `extra_shapes` (user
+    files or graphs already read by read_extra_shapes) always run through pyshacl.
     """
     day = as_of or date.today()
     extras = [s if isinstance(s, Graph) else load_extra_shapes(s) for s in extra_shapes or []]
     current, missing, changed = files if files is not None else file_facts(store, root)
-    shapes = our_shapes()
+    shapes = our_shapes() if shapes is None else shapes
+    twins = {} if engine != "fast" else our_twins() if shapes is our_shapes() else twin_shapes(shapes, RULES)
+    rest = pyshacl_part(shapes, twins)
+    # pyshacl's merged data graph, built once and only when pyshacl runs (shapes without a twin, or extra ones)
+    computed = facts_graph(day, current, missing, changed)
+    data = data_graph(store, computed) if rest is not None or extras else Graph()
+    hits = setwise_hits(store, twins, day, current, missing, changed)  # reads the computed facts directly
     messages: dict[Hit, str] = {}
-    # pyshacl's merged data graph, built once and only when pyshacl runs (our shapes or extra ones)
-    data = data_graph(store, facts_graph(day, current, missing, changed)) if engine != "fast" or extras else Graph()
-    if engine == "fast":  # reads the computed facts directly
-        hits = fast_hits(store, shapes, day, current, missing, changed)
-    else:
-        hits, messages = pyshacl_hits(data, shapes)
+    if rest is not None:
+        more, messages = pyshacl_hits(data, rest)
+        hits |= more
     findings = make_findings(store, shapes, hits, messages)
-    if extras:
-        for extra in extras:
-            extra_hits, extra_messages = pyshacl_hits(data, extra)
-            findings += make_findings(store, extra, extra_hits, extra_messages)
+    for extra in extras:
+        extra_hits, extra_messages = pyshacl_hits(data, extra)
+        findings += make_findings(store, extra, extra_hits, extra_messages)
     return ValidationReport(day, findings)
 
 
