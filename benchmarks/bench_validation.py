@@ -23,7 +23,7 @@ from rdflib.namespace import RDF, XSD
 
 from aimsgraph.rules.findings import Finding
 from aimsgraph.rules.validation import data_graph, facts_graph, file_facts, our_shapes, validate_store
-from aimsgraph.store import Store, clear_caches, rows
+from aimsgraph.store import Store, clear_caches
 from aimsgraph.vocabulary.namespaces import AIMS, ISO, GraphName
 from benchmarks.synthetic import synthetic_store
 
@@ -75,7 +75,7 @@ def _accept_one_link(store: Store, findings: list[Finding]) -> str:
     """Accept one link (a current operating document) that closes a gap the first run found."""
     gap = next((f for f in findings if f.rule in LINKED_RULES), None)
     requirement = (gap.requirement if gap else None) or "A.6.2.8"
-    doc = rows(store, CURRENT_OPERATING)[0][0] or ""
+    doc = store.values(CURRENT_OPERATING)[0][0] or ""
     graph = Graph()
     link = URIRef("urn:aims:review:bench-accepted")
     graph.add((link, RDF.type, AIMS.EvidenceLink))

@@ -53,7 +53,7 @@ def _overview_figure(demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def test_one_figure_per_scope_everywhere(demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Overview, stats, exports and the saved query give the same covered / applicable for the same scope."""
+    """Overview, validate, stats, exports and the saved query give the same covered / applicable per scope."""
     workspace = Workspace.open(demo_dir)
     try:
         workspace.sync()
@@ -77,7 +77,11 @@ def test_one_figure_per_scope_everywhere(demo_dir: Path, monkeypatch: pytest.Mon
     bindings = query["results"]["bindings"]  # type: ignore[index]
     saved = {b["scope"]["value"]: (int(b["covered"]["value"]), int(b["applicable"]["value"])) for b in bindings}
     assert saved == expected
+    report = _json("-w", str(demo_dir), "validate", "--format", "json")
+    assert {f["scope"]: (f["covered"], f["applicable"]) for f in report["coverage"]} == expected  # type: ignore[index]
+    text = run_cli("-w", str(demo_dir), "validate").stdout
     covered, applicable = expected["organisation"]
+    assert f"Coverage: organisation {covered}/{applicable} (" in text.splitlines()[1]
     assert _overview_figure(demo_dir, monkeypatch) == f"{covered} / {applicable}"
 
 

@@ -33,6 +33,7 @@ def render_text(report: ValidationReport, system_names: dict[str, str]) -> str:
     out = [
         f"Gaps as of {report.as_of.isoformat()}: {counts['violation']} violations, {counts['warning']} warnings, "
         f"{counts['info']} notes. " + ("Conforms." if report.conforms else "Does not conform."),
+        *([report.coverage_line()] if report.figures else []),
         "",
     ]
     by_req: dict[str, list[Finding]] = defaultdict(list)

@@ -224,6 +224,7 @@ def validate_workspace(
     files = file_facts(workspace.store, workspace.root, workspace.check_files())
     source = store_as_of(workspace.store, day)
     report = validate_store(source, day, workspace.root, extra_shapes, engine, files)
+    report.figures = coverage_matrix(source, day).figures()
     if record:
         record_run(workspace.store, report, source)
     return report

@@ -8,9 +8,4 @@ from aimsgraph.store.answers import QueryOutcome, Snapshot
 from aimsgraph.store.backend import Row, Store, Terms
 from aimsgraph.store.cache import cached, cached_rows, clear_caches
 
-__all__ = ["QueryOutcome", "Row", "Snapshot", "Store", "Terms", "cached", "cached_rows", "clear_caches", "rows"]
-
-
-def rows(store: Store, sparql: str, bindings: object = None, graphs: object = None) -> list[Row]:
-    """Deprecated spelling of `store.values` (kept while callers move)."""
-    return store.values(sparql, bindings, graphs)  # type: ignore[arg-type]
+__all__ = ["QueryOutcome", "Row", "Snapshot", "Store", "Terms", "cached", "cached_rows", "clear_caches"]
