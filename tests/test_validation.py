@@ -125,6 +125,21 @@ def test_extra_user_shapes_run_through_pyshacl(demo_dir: Path, tmp_path: Path) -
     assert len(phones) == 10 and {f["requirement"] for f in phones} == {"A.3.2"}  # the rule's aims:concerns
 
 
+def test_a_user_shape_shows_a_literal_value_in_its_message(demo_dir: Path, tmp_path: Path) -> None:
+    extra = tmp_path / "titles.ttl"
+    extra.write_text(
+        """@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix aims: <https://w3id.org/aimsgraph/ns#> .
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        <urn:x:ShortNames> a sh:NodeShape ; sh:targetClass aims:Person ; aims:rule "short-name" ;
+          sh:severity sh:Info ; sh:message "Name '{value}' is short." ;
+          sh:property [ sh:path rdfs:label ; sh:minLength 100 ] .""",
+        encoding="utf-8",
+    )
+    result = run_cli("-w", str(demo_dir), "validate", "--format", "json", "--shapes", str(extra))
+    messages = {f["message"] for f in json.loads(result.stdout)["findings"] if f["rule"] == "short-name"}
+    assert "Name 'Priya Nair' is short." in messages  # the literal, not a blank
+
+
 def test_json_report_is_json_with_one_item_per_line() -> None:
     from aimsgraph.cli.output import json_report
 

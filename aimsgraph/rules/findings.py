@@ -241,7 +241,8 @@ def make_findings(
         system = local_id(focus) if focus.startswith("urn:aims:system:") else desc["system"]
         template = info.message or (message_hint or {}).get(hit, "")
         message = template.replace("{label}", _labelled(desc)).replace("{id}", desc["id"] or "")
-        message = message.replace("{value}", local_id(value) if value else "").replace("{file}", desc["file"] or "")
+        shown = local_id(value) if value else str(hit.value) if isinstance(hit.value, Literal) else ""  # a literal too
+        message = message.replace("{value}", shown).replace("{file}", desc["file"] or "")
         shape = f"_:{hit.shape}" if isinstance(hit.shape, BNode) else str(hit.shape)
         out.add(
             Finding(
