@@ -40,7 +40,8 @@ def test_demo_finds_exactly_the_deliberate_gaps(demo_dir: Path) -> None:
     result = run_cli("-w", str(demo_dir), "validate", "--format", "json", "--as-of", "2026-11-23")
     assert result.exit_code == 1
     data = json.loads(result.stdout)
-    assert set(data) == {"conforms", "findings"} and data["conforms"] is False
+    assert set(data) == {"conforms", "coverage", "findings"} and data["conforms"] is False
+    assert data["coverage"][0] == {"scope": "organisation", "covered": 63, "applicable": 67, "percent": 94.0}
     fields = ["severity", "rule", "focus", "requirement", "system", "message", "fix", "value", "path"]
     assert all(list(f) == fields for f in data["findings"])
     found = {(f["rule"], f["focus"], f["requirement"], f["system"]) for f in data["findings"]}

@@ -118,6 +118,21 @@ class RuleSets:
         by_system = self.current_links.get(requirement, {})
         return None in by_system or system in by_system
 
+    @cached_property
+    def every_system_links(self) -> set[str]:
+        """Requirement IRIs with a current organisation-wide link from a document that applies to every system."""
+        refs = link_refs_by_graph(self.store, self.as_of).values()
+        return {
+            str(ISO[req])
+            for part in refs
+            for (req, system), found in part.items()
+            if system is None and any(r.current and r.all_systems for r in found)
+        }
+
+    def has_own_current(self, requirement: str, system: str) -> bool:
+        """A current link naming `system`, or one from a document declared to apply to every system."""
+        return system in self.current_links.get(requirement, {}) or requirement in self.every_system_links
+
 
 def _extreme(pairs: set[tuple[str, str]], pick: Callable[[str, str], str]) -> dict[str, str]:
     out: dict[str, str] = {}
@@ -212,6 +227,12 @@ def role_user_controls(f: RuleSets) -> Pairs:
     return ((s, str(ISO["A.9"])) for s in users if not any(f.has_current(c, s) for c in a9))
 
 
+def system_lifecycle_evidence(f: RuleSets) -> Pairs:
+    developed = {s for s, r in f.pairs(AIMS.hasRole) if r in (str(ROLE.producer), str(ROLE.developer))} & f.systems
+    a6 = [r[0] or "" for r in rows(f.store, A6_CONTROLS)]
+    return ((s, str(ISO["A.6"])) for s in developed if not any(f.has_own_current(c, s) for c in a6))
+
+
 def risk_rating(f: RuleSets) -> Pairs:
     return _missing(f.instances(AIMS.Risk), f.subjects(AIMS.likelihood) & f.subjects(AIMS.impact))
 
@@ -269,6 +290,7 @@ RULES: dict[str, Callable[[RuleSets], Pairs]] = {
     "role-lifecycle-controls": role_lifecycle_controls,
     "role-supplier-controls": role_supplier_controls,
     "role-user-controls": role_user_controls,
+    "system-lifecycle-evidence": system_lifecycle_evidence,
     "role-assignment-person": _property_rule("RoleAssignment", AIMS.accountablePerson),
     "risk-owner": _property_rule("Risk", AIMS.owner),
     "risk-rating": risk_rating,
