@@ -55,3 +55,13 @@ def test_impact_cli(demo_dir: Path) -> None:
     assert "9.2.1 @ organisation,covered -> missing" in person.stdout
     bad = run_cli("-w", str(demo_dir), "impact", "--document", "nope")
     assert bad.exit_code == 2 and "no document" in bad.stderr
+
+
+def test_a_chain_ending_in_design_evidence_alone_is_broken(demo: Workspace) -> None:
+    # A.8.4 has only the incident procedure (design evidence) linked: no record that the control runs.
+    risks = demo.org_dir / "risks.yaml"
+    text = risks.read_text(encoding="utf-8")
+    risks.write_text(text.replace("controls: [A.7.4, A.5.4, A.6.2.4]", "controls: [A.8.4]", 1), encoding="utf-8")
+    demo.load()
+    broken = {b.risk: b.reason for b in analytics.broken_risk_chains(demo.store, coverage_matrix(demo.store, AS_OF))}
+    assert broken["R-001"] == "only design evidence (no record that it runs) for A.8.4"

@@ -171,7 +171,8 @@ def single_points_of_failure(matrix: CoverageMatrix, minimum: int = 2) -> list[S
 
 
 def broken_risk_chains(store: Store, matrix: CoverageMatrix) -> list[BrokenChain]:
-    """Risks with no path to current evidence (accepted or avoided risks without controls are fine)."""
+    """Risks with no path to current evidence (accepted or avoided risks without controls are fine); a control's
+    evidence must be operating evidence, so a chain ending in design evidence alone is broken."""
     chain = nx.DiGraph()
     titles: dict[str, str] = {}
     options: dict[str, str] = {}
@@ -181,10 +182,15 @@ def broken_risk_chains(store: Store, matrix: CoverageMatrix) -> list[BrokenChain
         titles[str(risk)], options[str(risk)] = str(title or ""), str(option or "").rsplit("#", 1)[-1]
         if control is not None:
             chain.add_edge(node, ("requirement", str(control)))
+    controls_only = {r.id for r in matrix.requirements if r.kind == "control"}
+    design_only: set[str] = set()
     for (requirement, system), cell in matrix.cells.items():
         for ref in cell.evidence if system is None else ():
-            if ref.current:
+            # A control is only evidenced by a record that it runs: design evidence alone breaks the chain.
+            if ref.current and (ref.nature == "operating" or requirement not in controls_only):
                 chain.add_edge(("requirement", requirement), ("evidence", ref.evidence))
+            elif ref.current:
+                design_only.add(requirement)
     broken = []
     for ident in sorted(titles):
         reached = nx.descendants(chain, ("risk", ident))
@@ -194,6 +200,8 @@ def broken_risk_chains(store: Store, matrix: CoverageMatrix) -> list[BrokenChain
         if not controls and options[ident] in ("Accept", "Avoid"):
             continue
         reason = "no controls in its treatment" if not controls else f"no current evidence for {', '.join(controls)}"
+        if controls and set(controls) <= design_only:
+            reason = f"only design evidence (no record that it runs) for {', '.join(controls)}"
         broken.append(BrokenChain(ident, titles[ident], reason))
     return broken
 

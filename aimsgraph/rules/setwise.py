@@ -172,6 +172,24 @@ def control_operating_evidence(f: RuleSets) -> Pairs:
     return ((c, None) for c in applicable & design_only)
 
 
+def soa_implemented_evidence(f: RuleSets) -> Pairs:
+    implemented = {r for r, status in f.pairs(AIMS.implementationStatus) if status == str(AIMS.Implemented)}
+    rows_ = [(r, c) for r, c, ap in f.soa if ap == "true" and r in implemented]
+    return ((r, c) for r, c in rows_ if not any(f.current_links.get(c, {}).values()))
+
+
+def soa_status_behind(f: RuleSets) -> Pairs:
+    behind = (str(AIMS.Partial), str(AIMS.Planned))
+    rows_ = {r for r, status in f.pairs(AIMS.implementationStatus) if status in behind}
+    return ((r, c) for r, c, ap in f.soa if ap == "true" and r in rows_ and any(f.current_links.get(c, {}).values()))
+
+
+def soa_exclusion_relied_on(f: RuleSets) -> Pairs:
+    treatments = {t for _, t in f.pairs(AIMS.treatment)}
+    relied = {c for t, c in f.pairs(AIMS.control) if t in treatments}
+    return {(r, c) for r, c, ap in f.soa if ap == "false" and c in relied}
+
+
 def soa_complete(f: RuleSets) -> Pairs:
     return _missing(f.instances(AIMS.Control), {r[0] for r in rows(f.store, SOA_CONTROLS) if r[0]})
 
@@ -290,6 +308,9 @@ RULES: dict[str, Callable[[RuleSets], Pairs]] = {
     "role-lifecycle-controls": role_lifecycle_controls,
     "role-supplier-controls": role_supplier_controls,
     "role-user-controls": role_user_controls,
+    "soa-implemented-evidence": soa_implemented_evidence,
+    "soa-exclusion-relied-on": soa_exclusion_relied_on,
+    "soa-status-behind": soa_status_behind,
     "system-lifecycle-evidence": system_lifecycle_evidence,
     "role-assignment-person": _property_rule("RoleAssignment", AIMS.accountablePerson),
     "risk-owner": _property_rule("Risk", AIMS.owner),
