@@ -42,7 +42,8 @@ MANUAL = "SELECT ?l ?doc ?req WHERE { GRAPH <urn:aims:graph:org> { ?l aims:evide
 DECISIONS = """
 SELECT ?link ?version ?passage ?req ?status WHERE {
   GRAPH <urn:aims:graph:reviews> { ?link aims:status ?status ; aims:requirement ?req ; aims:passage ?passage }
-  GRAPH <urn:aims:graph:documents> { ?passage aims:inVersion ?version } }
+  GRAPH <urn:aims:graph:documents> { ?passage aims:inVersion ?version }
+  FILTER(?status != aims:Withdrawn) }
 """
 # An accepted link to a version since superseded was still a person's judgement that the text is evidence.
 POSITIVE = {str(AIMS.Accepted), str(AIMS.Superseded)}

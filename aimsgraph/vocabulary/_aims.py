@@ -65,6 +65,7 @@ class AIMS(DefinedNamespace):
     Transfer: URIRef
     TreatmentOption: URIRef
     ValidationRun: URIRef
+    Withdrawn: URIRef
     acceptedBy: URIRef
     accountablePerson: URIRef
     allSystems: URIRef
