@@ -36,6 +36,8 @@ GRAPH_START = "graph_start_seen"  # the start node GRAPH_FOCUS was built from
 GRAPH_CLICKED = "graph_clicked"  # the last node click acted on
 GRAPH_ROUND = "graph_round"  # bumped on a restart: a new chart key forgets the old selection
 REVIEWER = "reviewer"
+LAST_DECISION = "last_decision"  # (verb, suggestion ids) of the last accept/reject, for its Undo button
+SUGGESTION_PAGE = "sugg_page"
 SPARQL_TEXT = "sparql_text"
 FLASH = "flash"
 
@@ -95,6 +97,14 @@ def requirements() -> tuple[Requirement, ...]:
 @st.cache_resource(show_spinner=False)
 def requirement_index() -> dict[str, Requirement]:
     return {r.id: r for r in requirements()}
+
+
+@st.cache_resource(show_spinner=False)
+def common_words() -> frozenset[str]:
+    """Words too common in the catalog to explain a suggestion (app/terms.py)."""
+    from aimsgraph.app.terms import common_words as words
+
+    return words(requirements())
 
 
 def label(requirement_id: str) -> str:
@@ -177,6 +187,12 @@ def suggestions(root: str) -> list[SuggestionView]:
     )
 
     return pending_suggestions(_open(root).store)
+
+
+@st.cache_data(show_spinner=False)
+def document_systems(root: str) -> dict[str, list[str]]:
+    """Evidence id -> the AI systems its register entry names."""
+    return facts.document_systems(_open(root).store)
 
 
 @st.cache_data(show_spinner=False)
