@@ -195,6 +195,15 @@ def document_systems(root: str) -> dict[str, list[str]]:
     return facts.document_systems(_open(root).store)
 
 
+@st.cache_data(show_spinner=False, max_entries=50)
+def document_view(root: str, document: str, generation: int) -> tuple[dict[str, str], list[Any]]:
+    """A document's register entry and its versions with passages (app/document_facts.py), per store generation."""
+    from aimsgraph.app.document_facts import register_entry, versions
+
+    store = _open(root).store
+    return register_entry(store, document), versions(store, document)
+
+
 @st.cache_data(show_spinner=False)
 def last_suggestion_run(root: str) -> dict[str, Any] | None:
     return facts.last_suggestion_run(_open(root).store)
