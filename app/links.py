@@ -12,7 +12,6 @@ from html import escape
 from urllib.parse import urlencode
 
 import streamlit as st
-from aimsgraph.app.views import escape_md
 
 PAGES = ("requirements", "systems", "documents", "risks", "gaps", "suggestions", "graph")
 
@@ -24,13 +23,9 @@ def href(page: str, **params: str | None) -> str:
 
 
 def anchor(page: str, text: str, **params: str | None) -> str:
-    """An HTML link to a deep link, opened in the same tab; `text` is escaped (user text is never markup)."""
+    """An HTML link to a deep link, opened in the same tab (a Markdown link would open a new one); `text` is escaped
+    (user text is never markup). Shown through st.markdown(..., unsafe_allow_html=True)."""
     return f'<a href="{escape(href(page, **params))}" target="_self">{escape(text)}</a>'
-
-
-def markdown(page: str, text: str, **params: str | None) -> str:
-    """A Markdown link to a deep link; the text has Markdown's special characters escaped."""
-    return f"[{escape_md(text)}]({href(page, **params)})"
 
 
 def follow(param: str, key: str, options: Collection[str]) -> str | None:
@@ -66,7 +61,7 @@ def not_found(kind: str, value: str, page: str, labels: Mapping[str, str], key: 
     words = query.lower().split()
     found = [(i, label) for i, label in labels.items() if all(w in label.lower() for w in words)][:30]
     if found:
-        st.markdown("\n".join(f"- {markdown(page, label, id=i)}" for i, label in found))
+        st.markdown("<br>".join(anchor(page, label, id=i) for i, label in found), unsafe_allow_html=True)
     else:
         st.caption(f"No {kind} matches '{query}'.")
     st.stop()

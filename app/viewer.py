@@ -19,7 +19,7 @@ SCROLL = "<script>document.getElementById('passage-hit')?.scrollIntoView({block:
 def show(root: str, document: str, passage: str | None) -> None:
     """The whole viewer for one evidence id."""
     entry, found = state.document_view(root, document, state.generation(root))
-    st.markdown(links.markdown("documents", "← all documents"))
+    st.markdown(links.anchor("documents", "← all documents"), unsafe_allow_html=True)
     st.subheader(f"{document} {entry.get('title', '')}".strip())
     version = next((v for v in found if any(p["iri"] == passage for p in v.passages)), found[0] if found else None)
     register(root, entry, version)

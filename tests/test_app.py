@@ -52,8 +52,8 @@ def missing_with_suggestion(folder: Path) -> str:
     return missing_suggestions(folder)[0]
 
 
-def missing_suggestions(folder: Path) -> tuple[str, list[str]]:
-    """A requirement the demo does not cover yet and the ids of its pending suggestions, best first."""
+def missing_suggestions(folder: Path) -> tuple[str, list[str], list[str]]:
+    """A requirement the demo does not cover yet, the ids of its pending suggestions best first, and their passages."""
     from aimsgraph.coverage.matrix import coverage_matrix
     from aimsgraph.suggest.suggestions import pending_suggestions
     from aimsgraph.workspace import Workspace
@@ -64,7 +64,7 @@ def missing_suggestions(folder: Path) -> tuple[str, list[str]]:
         pending = pending_suggestions(workspace.store)
         requirement = next(s.requirement for s in pending if matrix.cell(s.requirement).status == "missing")
         mine = sorted((s for s in pending if s.requirement == requirement), key=lambda s: (-s.score, s.id))
-        return requirement, [s.id for s in mine]
+        return requirement, [s.id for s in mine], [s.passage_text for s in mine]
     finally:
         workspace.close()
 
@@ -77,7 +77,7 @@ def coverage_figures(app: st_testing.AppTest) -> tuple[str, str]:
 
 
 def test_accepting_a_suggestion_changes_coverage(suggested_demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    requirement, ids = missing_suggestions(suggested_demo_dir)
+    requirement, ids, texts = missing_suggestions(suggested_demo_dir)
     monkeypatch.setenv(WORKSPACE_ENV, str(suggested_demo_dir))
     app = st_testing.AppTest.from_file(str(app_entry()), default_timeout=60).run()
     before = coverage_figures(app)
@@ -93,10 +93,10 @@ def test_accepting_a_suggestion_changes_coverage(suggested_demo_dir: Path, monke
     assert coverage_figures(app) != before
     app.switch_page("app_pages/requirements.py").run()
     app.selectbox(key="req_choice").set_value(requirement).run()
-    evidence = app.dataframe[1].value
-    reviewed = evidence[evidence["how"] == "reviewed"]
-    assert len(reviewed) and reviewed["accepted by"].iloc[0] == "analyst"
-    assert reviewed["passage"].iloc[0] and not reviewed["passage"].iloc[0].startswith("urn:")
+    reviewed = [m.value for m in app.markdown if "reviewed by analyst" in m.value]  # one card per evidence link
+    assert reviewed and "documents?id=" in reviewed[0]
+    words = texts[0].split()[:4]  # the accepted passage's text is shown, not its IRI (Markdown-escaped)
+    assert any(all(w.strip(".,:;()") in c.value for w in words) for c in app.caption), words
 
 
 def test_uploads_stay_inside_documents_and_refuse_bad_files(tmp_path: Path) -> None:

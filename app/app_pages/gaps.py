@@ -62,14 +62,15 @@ for row in rows.head(LIMIT).itertuples():
         where = " · ".join(
             x
             for x in (
-                row.requirement and links.markdown("requirements", row.requirement, id=row.requirement_id),
-                row.system and "system " + links.markdown("systems", row.system, id=row.system),
+                row.requirement and links.anchor("requirements", row.requirement, id=row.requirement_id),
+                row.system and "system " + links.anchor("systems", row.system, id=row.system),
             )
             if x
         )
         st.markdown(
             f":{BADGE.get(row.severity, 'gray')}-badge[{row.severity}] **{row.rule}** · `{row.focus}`"
-            + (f" · {where}" if where else "")
+            + (f" · {where}" if where else ""),
+            unsafe_allow_html=True,
         )
         st.text(row.message)
         st.caption(f"Fix: {views.escape_md(row.fix)}")

@@ -3,6 +3,7 @@ its status per scope, evidence, suggestions to decide in place, findings and the
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 import pandas as pd
@@ -35,20 +36,21 @@ chosen = st.selectbox(
 links.publish("id", chosen, "req_choice")
 
 
-def evidence_row(system: str | None, e: Any) -> dict[str, Any]:
-    """One evidence reference as the analyst reads it: document and passage, scope, who accepted it when and how."""
-    register = e.method in ("manual", "register", "") and not e.reviewer
-    return {
-        "document": links.href("documents", id=e.evidence, passage=e.passage),
-        "title": e.title,
-        "passage": state.passage_text(root, e.passage) if e.passage else "(the whole document)",
-        "scope": system or "organisation",
-        "nature": e.nature,
-        "how": "evidence register (org/)" if register else e.method,
-        "accepted by": e.reviewer or ("register entry" if register else ""),
-        "when": (e.decided or "")[:16].replace("T", " "),
-        "current": e.current,
-    }
+def show_evidence(system: str | None, e: Any) -> None:
+    """One evidence reference as the analyst reads it: document -> passage, scope, nature, who accepted it when, how."""
+    register = not e.reviewer and e.method != "reviewed"
+    how = "linked in the evidence register (org/)" if register else f"{e.method} by {e.reviewer or 'unknown'}"
+    when = (e.decided or "")[:16].replace("T", " ")
+    link = links.anchor("documents", f"{e.evidence} {e.title}", id=e.evidence, passage=e.passage)
+    facts = [
+        system or "organisation",
+        e.nature,
+        how + (f" on {when}" if when else ""),
+        "current" if e.current else "not current",
+    ]
+    with st.container(border=True):
+        st.markdown(f"{link} · " + " · ".join(escape(x) for x in facts), unsafe_allow_html=True)
+        st.caption(views.escape_md(state.passage_text(root, e.passage)) if e.passage else "The whole document.")
 
 
 def show_list() -> None:
@@ -138,18 +140,23 @@ def show_suggestions(requirement: str) -> None:
     for s in mine[:10]:
         with st.container(border=True):
             top = st.columns([6, 1, 1], vertical_alignment="center")
-            where = links.markdown("documents", s.document, id=s.document, passage=s.passage)
-            top[0].markdown(f"{where} · {views.escape_md(s.passage_location)} · score **{s.score:.2f}**")
+            where = links.anchor("documents", s.document, id=s.document, passage=s.passage)
+            top[0].markdown(
+                f"{where} · {views.escape_md(s.passage_location)} · score **{s.score:.2f}**", unsafe_allow_html=True
+            )
             top[0].text(s.passage_text[:400])
             top[1].button("Accept", key=f"req_acc_{s.id}", on_click=decide, args=(s.id, True), type="primary")
             top[2].button("Reject", key=f"req_rej_{s.id}", on_click=decide, args=(s.id, False))
     if len(mine) > 10:
-        st.markdown(links.markdown("suggestions", f"All {len(mine)} in the review queue", requirement=requirement))
+        st.markdown(
+            links.anchor("suggestions", f"All {len(mine)} in the review queue", requirement=requirement),
+            unsafe_allow_html=True,
+        )
 
 
 def show_detail(requirement: str) -> None:
     r = state.requirement_index()[requirement]
-    st.markdown(links.markdown("requirements", "← all requirements"))
+    st.markdown(links.anchor("requirements", "← all requirements"), unsafe_allow_html=True)
     st.subheader(r.label)
     st.caption(f"{r.kind}" + (f" · part of {state.label(r.parent)}" if r.parent else ""))
     st.text(r.description)
@@ -159,17 +166,9 @@ def show_detail(requirement: str) -> None:
     show_scopes(requirement)
     st.markdown("#### Evidence")
     refs = [(s, e) for (q, s), cell in matrix.cells.items() if q == requirement for e in cell.evidence]
-    if refs:
-        st.dataframe(
-            pd.DataFrame([evidence_row(s, e) for s, e in refs]),
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "document": st.column_config.LinkColumn("document", display_text=r"documents\?id=([^&]*)"),
-                "passage": st.column_config.TextColumn(width="large"),
-            },
-        )
-    else:
+    for system, e in refs:
+        show_evidence(system, e)
+    if not refs:
         st.caption(
             "No evidence linked yet" + (": see its sub-requirements above." if r.id not in matrix.leaves() else ".")
         )
@@ -185,8 +184,10 @@ def show_detail(requirement: str) -> None:
     risks = [r for r in state.risks(root) if requirement in r["controls"]]
     for risk in risks:
         st.markdown(
-            links.markdown("risks", f"{risk['id']} {risk['title']}", id=risk["id"])
-            + f" · system {views.escape_md(risk['system'] or '–')} · score {risk['score'] or '–'} · {risk['treatment']}"
+            links.anchor("risks", f"{risk['id']} {risk['title']}", id=risk["id"])
+            + f" · system {views.escape_md(risk['system'] or '–')} · score {risk['score'] or '–'}"
+            + f" · {risk['treatment']}",
+            unsafe_allow_html=True,
         )
     if not risks:
         st.caption("No risk treatment names this requirement.")

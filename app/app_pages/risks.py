@@ -59,9 +59,10 @@ if chosen is not None:
     st.subheader(labels[chosen])
     system = risk["system"] or None
     st.markdown(
-        f"System {links.markdown('systems', system, id=system) if system else '–'} · likelihood {risk['likelihood']}"
+        f"System {links.anchor('systems', system, id=system) if system else '–'} · likelihood {risk['likelihood']}"
         f" · impact {risk['impact']} · score {risk['score']} · treatment {views.escape_md(risk['treatment'] or '–')}"
-        f" · owner {views.escape_md(risk['owner'] or '–')}"
+        f" · owner {views.escape_md(risk['owner'] or '–')}",
+        unsafe_allow_html=True,
     )
     matrix = state.coverage(root)
     chain = [

@@ -115,10 +115,11 @@ def card(s: SuggestionView) -> bool:
     with st.container(border=True):
         top = st.columns([0.4, 6, 1.6, 0.9, 0.9], vertical_alignment="center")
         ticked = bool(top[0].checkbox("select", key=f"sugg_pick_{s.id}", label_visibility="collapsed"))
-        where = links.markdown("documents", s.document, id=s.document, passage=s.passage)
+        where = links.anchor("documents", s.document, id=s.document, passage=s.passage)
         top[1].markdown(
-            f"**{links.markdown('requirements', state.label(s.requirement), id=s.requirement)}**  \n"
-            f"{where} · {views.escape_md(s.passage_location)} · `{s.id}`"
+            f"**{links.anchor('requirements', state.label(s.requirement), id=s.requirement)}**  \n"
+            f"{where} · {views.escape_md(s.passage_location)} · `{s.id}`",
+            unsafe_allow_html=True,
         )
         top[2].markdown(f"score **{s.score:.2f}** · rank {s.rank} · {s.method}")
         top[3].button("Accept", key=f"sugg_acc_{s.id}", on_click=decide, args=([s.id], True, None), type="primary")
