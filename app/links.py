@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from html import escape
+from typing import Any
 from urllib.parse import urlencode
 
 import streamlit as st
-
-PAGES = ("requirements", "systems", "documents", "risks", "gaps", "suggestions", "graph")
 
 
 def href(page: str, **params: str | None) -> str:
@@ -67,6 +66,6 @@ def not_found(kind: str, value: str, page: str, labels: Mapping[str, str], key: 
     st.stop()
 
 
-def link_column(page: str, label: str) -> st.column_config.LinkColumn:
+def link_column(page: str, label: str) -> Any:
     """A dataframe column of deep links (the cell holds `page?id=X`) that shows X."""
     return st.column_config.LinkColumn(label, display_text=rf"{page}\?id=([^&]*)")

@@ -102,7 +102,7 @@ def test_accept_a_suggestion_and_download_the_workbook(page: sync_api.Page, sugg
         page.get_by_role("button", name="Accept 1").click()
         settle(page)
         page.screenshot(path=str(SHOTS / "suggestions-accepted.png"), full_page=True)
-        page.get_by_text("Accepted 1").wait_for(timeout=10_000)
+        page.get_by_text("Accepted 1 suggestion(s): coverage updated.").wait_for(timeout=10_000)
         assert covered_figure(page, served.url) != before
         page.goto(served.url + "exports")
         settle(page)

@@ -40,7 +40,7 @@ linked = {
 
 def _filter(where: int, column: str, label: str, options: list[str], key: str) -> list[str]:
     default = [v for v in linked[column] if v in options]
-    return cols[where].multiselect(label, options, default=default, key=key)  # type: ignore[no-any-return]
+    return cols[where].multiselect(label, options, default=default, key=key)
 
 
 filters = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 
 import streamlit as st
 from aimsgraph.app import links, state, views
@@ -81,10 +82,12 @@ def filters() -> list[SuggestionView]:
     documents = sorted({s.document for s in pending})
     systems = known_systems(workspace.store)
 
-    def chooser(where: int, label: str, options: list[str], key: str, param: str, fmt: object = str) -> str:
+    def chooser(
+        where: int, label: str, options: list[str], key: str, param: str, fmt: Callable[[str], str] = str
+    ) -> str:
         given = st.query_params.get(param)
         index = options.index(given) + 1 if given in options else 0
-        return cols[where].selectbox(label, ["(all)", *options], index=index, key=key, format_func=fmt)  # type: ignore[arg-type,no-any-return]
+        return cols[where].selectbox(label, ["(all)", *options], index=index, key=key, format_func=fmt)
 
     only = chooser(
         0, "Requirement", requirements, "sugg_req", "requirement", lambda r: r if r == "(all)" else state.label(r)
