@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 GRAPH_FOCUS = "graph_focus"  # the expanded nodes, oldest first
 GRAPH_START = "graph_start_seen"  # the start node GRAPH_FOCUS was built from
 GRAPH_CLICKED = "graph_clicked"  # the last node click acted on
+GRAPH_LIMIT = "graph_limit"  # edges drawn per expanded node ("show more" raises it)
 GRAPH_ROUND = "graph_round"  # bumped on a restart: a new chart key forgets the old selection
 REVIEWER = "reviewer"
 LAST_DECISION = "last_decision"  # (verb, suggestion ids) of the last accept/reject, for its Undo button
