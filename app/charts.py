@@ -8,10 +8,11 @@ mark keeps its figures in an SVG <title>, which browsers show on hover, and the 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from html import escape
 from typing import Any
 
+Link = Callable[..., str] | None  # the deep link a mark opens, from the mark's keys (app/links.py builds them)
 STATUS_COLOURS = {"covered": "#2e8b57", "design-only": "#e0b040", "stale": "#f08c3c", "missing": "#d9534f"}
 SEVERITY_COLOURS = {"violation": "#d9534f", "warning": "#f0ad4e", "info": "#5bc0de"}
 SERIES_COLOURS = ("#1f77b4", "#d9534f", "#f0ad4e", "#2e8b57")
@@ -39,11 +40,13 @@ def _text(x: float, y: float, text: str, anchor: str = "start", extra: str = "")
     return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" {extra}>{escape(text)}</text>'
 
 
-def _rect(x: float, y: float, w: float, h: float, fill: str, title: str, extra: str = "") -> str:
-    return (
+def _rect(x: float, y: float, w: float, h: float, fill: str, title: str, extra: str = "", href: str = "") -> str:
+    """A mark with its figures as the hover title; with `href`, a link to the list it counts (same tab)."""
+    rect = (
         f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(w, 0):.1f}" height="{h:.1f}" fill="{fill}" {extra}>'
         f"<title>{escape(title)}</title></rect>"
     )
+    return f'<a href="{escape(href)}" target="_self" style="cursor:pointer">{rect}</a>' if href else rect
 
 
 def _clip(text: str, chars: int) -> str:
@@ -67,12 +70,15 @@ def stacked_bars(
     unit: str,
     width: int = 600,
     label_chars: int = 46,
+    link: Link = None,
 ) -> str:
     """One horizontal bar per label (first-seen order), split by status: rows of {label, status, <key>: count}."""
     labels = list(dict.fromkeys(str(r["label"]) for r in rows))
     counts: dict[str, dict[str, int]] = {label: {} for label in labels}
+    groups: dict[str, str] = {}
     for r in rows:
         counts[str(r["label"])][str(r["status"])] = int(r[key])
+        groups[str(r["label"])] = str(r.get("group", r["label"]))
     longest = max((len(label) for label in labels), default=0)
     left = CHAR * min(longest, label_chars) + 10
     top, right = 24, 36
@@ -86,7 +92,8 @@ def stacked_bars(
             n = counts[label].get(status, 0)
             if n:
                 title = f"{label}: {n} of {total} {unit} {status}"
-                body.append(_rect(x, y + 4, n * scale, ROW - 8, STATUS_COLOURS.get(status, MUTED), title))
+                href = link(groups[label], status) if link else ""
+                body.append(_rect(x, y + 4, n * scale, ROW - 8, STATUS_COLOURS.get(status, MUTED), title, href=href))
                 x += n * scale
         body.append(_text(x + 4, y + 17, str(total), extra=f'fill="{MUTED}"'))
     height = top + len(labels) * ROW + 20
@@ -95,7 +102,12 @@ def stacked_bars(
 
 
 def columns(
-    values: Mapping[str, int], colours: Mapping[str, str], unit: str, width: int = 360, height: int = 220
+    values: Mapping[str, int],
+    colours: Mapping[str, str],
+    unit: str,
+    width: int = 360,
+    height: int = 220,
+    link: Link = None,
 ) -> str:
     """Vertical bars, one per key, with the count above each."""
     top, bottom, gap = 18, 24, 24
@@ -105,7 +117,8 @@ def columns(
     for i, (name, n) in enumerate(values.items()):
         h = (height - top - bottom) * n / peak
         x = gap / 2 + i * slot + gap / 2
-        body.append(_rect(x, height - bottom - h, slot - gap, h, colours.get(name, MUTED), f"{n} {unit}: {name}"))
+        title, href = f"{n} {unit}: {name}", link(name) if link else ""
+        body.append(_rect(x, height - bottom - h, slot - gap, h, colours.get(name, MUTED), title, href=href))
         body.append(_text(x + (slot - gap) / 2, height - bottom - h - 4, str(n), "middle"))
         body.append(_text(x + (slot - gap) / 2, height - 6, name, "middle"))
     return _svg(width, height, f"{unit} by {', '.join(values)}", body)
@@ -167,7 +180,9 @@ def shade(share: float) -> str:
     return "#" + "".join(f"{round(u + (v - u) * t):02x}" for u, v in zip(ca, cb, strict=True))
 
 
-def heatmap(cells: Sequence[Mapping[str, Any]], rows: Sequence[str], cols: Sequence[str], width: int = 1200) -> str:
+def heatmap(
+    cells: Sequence[Mapping[str, Any]], rows: Sequence[str], cols: Sequence[str], width: int = 1200, link: Link = None
+) -> str:
     """Share covered per (row group, column system): cells of {group, title, system, covered, required, covered %}.
 
     Columns share `width` (at most 96 px each, at least 12); past that the chart is wider than `width` and scrolls.
@@ -195,7 +210,9 @@ def heatmap(cells: Sequence[Mapping[str, Any]], rows: Sequence[str], cols: Seque
             if c is None:
                 continue
             title = f"{row} {c['title']} / {col}: {c['covered']} of {c['required']} covered ({c['covered %']} %)"
-            body.append(_rect(left + j * cell, y, cell, ROW, shade(float(c["covered %"])), title, 'stroke="white"'))
+            href = link(row, col) if link else ""
+            fill = shade(float(c["covered %"]))
+            body.append(_rect(left + j * cell, y, cell, ROW, fill, title, 'stroke="white"', href=href))
     height = top + len(rows) * ROW + 4
     return _svg(width, height, "share of requirements covered per group and AI system", body, scroll=True)
 

@@ -47,6 +47,7 @@ SELECT ?id ?title ?file ?kind ?issued WHERE {
   OPTIONAL { ?d dcterms:issued ?issued }
 } ORDER BY ?id
 """
+DOCUMENT_SYSTEMS = "SELECT ?id ?system WHERE { ?d aims:id ?id ; aims:appliesTo/aims:id ?system }"
 OUTGOING = """
 SELECT ?node ?p ?o ?oid ?olabel WHERE {
   ?node ?p ?o . FILTER(isIRI(?o))
@@ -147,6 +148,14 @@ def documents(store: Store) -> list[dict[str, str]]:
             },
         )
     return list(seen.values())
+
+
+def document_systems(store: Store) -> dict[str, list[str]]:
+    """Evidence id -> the AI systems it applies to, as the register says."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for ident, system in store.values(DOCUMENT_SYSTEMS):
+        found[str(ident)].append(str(system))
+    return {k: sorted(v) for k, v in found.items()}
 
 
 def node_label(store: Store, iri: str) -> str:

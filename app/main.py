@@ -13,7 +13,9 @@ st.set_page_config(page_title="aimsgraph explorer", page_icon=str(FAVICON), layo
 
 
 def _page(name: str, title: str, icon: str, default: bool = False) -> st.Page:
-    return st.Page(f"app_pages/{name}.py", title=title, icon=f":material/{icon}:", default=default)
+    # url_path named, not inferred from the file: deep links (app/links.py) are part of what users bookmark.
+    path = None if default else name
+    return st.Page(f"app_pages/{name}.py", title=title, icon=f":material/{icon}:", default=default, url_path=path)
 
 
 PAGES = {
@@ -21,6 +23,7 @@ PAGES = {
         _page("overview", "Overview", "dashboard", default=True),
         _page("requirements", "Requirements", "checklist"),
         _page("systems", "AI systems", "memory"),
+        _page("risks", "Risks", "warning"),
         _page("gaps", "Gaps", "report"),
     ],
     "Evidence": [

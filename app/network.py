@@ -8,12 +8,33 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from html import escape
 from typing import Any
 
 import networkx as nx
 import plotly.graph_objects as go
 
 MAX_EXPANDED = 5  # expanded nodes kept; with at most MAX_EDGES each, a drawing stays readable on any graph
+ALL_EDGES = 800  # the neighbour queries' own cap (400 each way): "24 of N" counts up to it
+REQUIREMENTS = "https://w3id.org/aimsgraph/iso42001/"
+# Node kind by IRI prefix -> (name, colour, marker symbol): what the legend shows.
+KINDS = {
+    REQUIREMENTS: ("Requirement", "#2e8b57", "square"),
+    "urn:aims:system:": ("AI system", "#1f5f8b", "diamond"),
+    "urn:aims:risk:": ("Risk", "#d9534f", "triangle-up"),
+    "urn:aims:treatment:": ("Treatment", "#f08c3c", "triangle-down"),
+    "urn:aims:evidence:": ("Document", "#7b5ea7", "circle"),
+    "urn:aims:person:": ("Person", "#5bc0de", "circle"),
+    "urn:aims:link:": ("Evidence link", "#8a8f98", "circle-open"),
+}
+OTHER = ("Other", "#b0b8c0", "circle")
+PAGES = {
+    REQUIREMENTS: "requirements",
+    "urn:aims:system:": "systems",
+    "urn:aims:risk:": "risks",
+    "urn:aims:treatment:": "risks",
+    "urn:aims:evidence:": "documents",
+}
 
 Edge = tuple[str, str, str]  # (from IRI, predicate name, to IRI)
 
@@ -45,6 +66,19 @@ def neighbourhood(expanded: list[str], label: Any, neighbours: Any) -> Neighbour
     return drawn
 
 
+def kind(iri: str) -> tuple[str, str, str]:
+    """(kind name, colour, marker symbol) of a node, from its IRI."""
+    return next((found for prefix, found in KINDS.items() if iri.startswith(prefix)), OTHER)
+
+
+def page_of(iri: str) -> tuple[str, str] | None:
+    """The explorer page and id that show a node (a treatment opens its risk), or None for nodes without a page."""
+    for prefix, page in PAGES.items():
+        if iri.startswith(prefix):
+            return page, iri[len(prefix) :]
+    return None
+
+
 def _layout(nodes: Iterable[str], edges: list[Edge]) -> Mapping[str, Any]:
     graph = nx.Graph()
     graph.add_nodes_from(nodes)
@@ -63,32 +97,96 @@ def figure(drawn: Neighbourhood, height: int = 640) -> go.Figure:
         lines_y += [where[a][1], where[b][1], None]
     nodes = list(drawn.labels)
     edge_names = _edge_names(drawn.edges)
+    kinds = [kind(n) for n in nodes]
     points = go.Scatter(
         x=[where[n][0] for n in nodes],
         y=[where[n][1] for n in nodes],
         mode="markers+text",
-        text=[drawn.labels[n].split(" ", 1)[0][:28] for n in nodes],
+        text=[_title(drawn.labels[n])[:28] for n in nodes],
         textposition="top center",
         textfont={"size": 11},
         customdata=nodes,
-        hovertext=[f"{drawn.labels[n]}<br><i>{edge_names.get(n, '')}</i>" for n in nodes],
+        hovertext=[
+            f"{k[0]}: {escape(drawn.labels[n])}<br><i>{edge_names.get(n, '')}</i>"
+            for n, k in zip(nodes, kinds, strict=True)
+        ],
         hoverinfo="text",
         marker={
             "size": [22 if n in drawn.expanded else 14 for n in nodes],
-            "color": ["#f0a030" if n in drawn.expanded else "#1f5f8b" for n in nodes],
-            "line": {"width": 1, "color": "#ffffff"},
+            "color": [k[1] for k in kinds],
+            "symbol": [k[2] for k in kinds],
+            "line": {
+                "width": [3 if n in drawn.expanded else 1 for n in nodes],
+                "color": ["#f0a030" if n in drawn.expanded else "#ffffff" for n in nodes],
+            },
         },
         name="nodes",
+        showlegend=False,
     )
     lines = go.Scatter(
-        x=lines_x, y=lines_y, mode="lines", line={"width": 1, "color": "#b0b8c0"}, hoverinfo="skip", name="edges"
+        x=lines_x,
+        y=lines_y,
+        mode="lines",
+        line={"width": 1, "color": "#b0b8c0"},
+        hoverinfo="skip",
+        name="edges",
+        showlegend=False,
     )
-    fig = go.Figure([lines, points])
+    middle = go.Scatter(  # each edge's property at its middle, so the relation reads without hovering
+        x=[(where[a][0] + where[b][0]) / 2 for a, _, b in drawn.edges],
+        y=[(where[a][1] + where[b][1]) / 2 for a, _, b in drawn.edges],
+        mode="text",
+        text=[p for _, p, _ in drawn.edges],
+        textfont={"size": 9, "color": "#6c757d"},
+        hoverinfo="skip",
+        showlegend=False,
+    )
+    legend = [
+        go.Scatter(
+            x=[None], y=[None], mode="markers", name=name, marker={"color": colour, "symbol": symbol, "size": 11}
+        )
+        for name, colour, symbol in dict.fromkeys(kinds)
+    ]
+    fig = go.Figure([lines, points, middle, *legend])  # nodes stay trace 1: a click's point index reads from it
     hidden = {"visible": False}
     fig.update_layout(
-        height=height, showlegend=False, margin={"l": 10, "r": 10, "t": 10, "b": 10}, xaxis=hidden, yaxis=hidden
+        height=height,
+        showlegend=True,
+        legend={"orientation": "h", "y": 1.02, "x": 0},
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        xaxis=hidden,
+        yaxis=hidden,
+        annotations=[_arrow(where[a], where[b]) for a, _, b in drawn.edges],
     )
     return fig
+
+
+def _title(label: str) -> str:
+    """A node's title for its caption (the id is in the tooltip); a bare id when it has no title."""
+    parts = label.split(" ", 1)
+    return parts[1] if len(parts) > 1 else parts[0]
+
+
+def _arrow(start: Any, end: Any) -> dict[str, Any]:
+    """An arrowhead three quarters of the way along an edge, pointing from subject to object."""
+    x, y = start[0] + 0.75 * (end[0] - start[0]), start[1] + 0.75 * (end[1] - start[1])
+    return {
+        "x": x,
+        "y": y,
+        "ax": start[0],
+        "ay": start[1],
+        "xref": "x",
+        "yref": "y",
+        "axref": "x",
+        "ayref": "y",
+        "showarrow": True,
+        "arrowhead": 2,
+        "arrowsize": 1.2,
+        "arrowwidth": 1,
+        "arrowcolor": "#8a8f98",
+        "text": "",
+        "standoff": 0,
+    }
 
 
 def _edge_names(edges: list[Edge]) -> dict[str, str]:

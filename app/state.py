@@ -34,8 +34,11 @@ if TYPE_CHECKING:
 GRAPH_FOCUS = "graph_focus"  # the expanded nodes, oldest first
 GRAPH_START = "graph_start_seen"  # the start node GRAPH_FOCUS was built from
 GRAPH_CLICKED = "graph_clicked"  # the last node click acted on
+GRAPH_LIMIT = "graph_limit"  # edges drawn per expanded node ("show more" raises it)
 GRAPH_ROUND = "graph_round"  # bumped on a restart: a new chart key forgets the old selection
 REVIEWER = "reviewer"
+LAST_DECISION = "last_decision"  # (verb, suggestion ids) of the last accept/reject, for its Undo button
+SUGGESTION_PAGE = "sugg_page"
 SPARQL_TEXT = "sparql_text"
 FLASH = "flash"
 
@@ -95,6 +98,14 @@ def requirements() -> tuple[Requirement, ...]:
 @st.cache_resource(show_spinner=False)
 def requirement_index() -> dict[str, Requirement]:
     return {r.id: r for r in requirements()}
+
+
+@st.cache_resource(show_spinner=False)
+def common_words() -> frozenset[str]:
+    """Words too common in the catalog to explain a suggestion (app/terms.py)."""
+    from aimsgraph.app.terms import common_words as words
+
+    return words(requirements())
 
 
 def label(requirement_id: str) -> str:
@@ -177,6 +188,21 @@ def suggestions(root: str) -> list[SuggestionView]:
     )
 
     return pending_suggestions(_open(root).store)
+
+
+@st.cache_data(show_spinner=False)
+def document_systems(root: str) -> dict[str, list[str]]:
+    """Evidence id -> the AI systems its register entry names."""
+    return facts.document_systems(_open(root).store)
+
+
+@st.cache_data(show_spinner=False, max_entries=50)
+def document_view(root: str, document: str, generation: int) -> tuple[dict[str, str], list[Any]]:
+    """A document's register entry and its versions with passages (app/document_facts.py), per store generation."""
+    from aimsgraph.app.document_facts import register_entry, versions
+
+    store = _open(root).store
+    return register_entry(store, document), versions(store, document)
 
 
 @st.cache_data(show_spinner=False)

@@ -102,3 +102,8 @@ def download(where: Any, label: str, build: Callable[[], str | bytes] | str | by
 def coloured(frame: pd.DataFrame, *columns: str) -> Styler:
     """The frame with status/severity cells shaded by their value."""
     return frame.style.map(lambda v: f"background-color: {COLOURS.get(str(v), 'transparent')}", subset=list(columns))
+
+
+def escape_md(text: str) -> str:
+    """User text made safe inside st.markdown: Markdown's special characters escaped, HTML never rendered."""
+    return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>$~&" else c for c in str(text))

@@ -5,7 +5,9 @@ synthetic organisation of about 100k triples. Per workspace and per mode (the se
 and off, as a same-run baseline) it prints: process start to a ready server (listening, and with the warm-up on,
 done computing the Overview's figures: when `aimsgraph app` opens the browser), the cold render (first visit,
 navigating as soon as the server is ready), process start to that render,
-the warm render (second visit) and the light Exports page. Targets: demo < 2 s, 100k < 5 s (cold).
+the warm render (second visit), the light Exports page, a page switch in the sidebar (Overview -> Requirements), a
+deep link opened in a new tab (`requirements?id=A.6.2.8`) and the review queue (Suggestions, all pending ones
+filtered and paged). Targets: demo < 2 s, 100k < 5 s (cold); switch < 1 s; queue < 2 s; deep link <= 1.5x bare.
 First it times a bare Streamlit page (a title and a line of text) the same way: the framework's own floor.
 
     python -m benchmarks.bench_explorer [--sizes 100000] [--runs 3]
@@ -33,7 +35,8 @@ from benchmarks.synthetic import synthetic_workspace
 SHOTS = Path("test-artifacts/screenshots")
 CHARTS = 3  # coverage bars, findings by severity, heatmap (app/charts.py: SVG drawn on the server)
 DRAWN = "svg[role=img]"  # the Overview's charts
-FIGURES = ("ready", "cold", "start to render", "warm", "exports")
+FIGURES = ("ready", "cold", "start to render", "warm", "exports", "page switch", "deep link", "review queue")
+IDLE = "document.querySelector('[data-testid=\"stApp\"]').dataset.testScriptState === 'notRunning'"
 
 
 def rendered(page: Page, url: str, charts: int) -> float:
@@ -44,6 +47,18 @@ def rendered(page: Page, url: str, charts: int) -> float:
     page.wait_for_function(
         f"() => document.querySelectorAll('{DRAWN}').length >= {charts}"
         " && document.querySelector('[data-testid=\"stApp\"]').dataset.testScriptState === 'notRunning'",
+        timeout=120_000,
+        polling=25,
+    )
+    return time.perf_counter() - start
+
+
+def switched(page: Page, title: str) -> float:
+    """Seconds from a click on the sidebar's link to `title` until that page's title shows and its run is idle."""
+    start = time.perf_counter()
+    page.locator("[data-testid='stSidebarNav'] a", has_text=title).first.click()
+    page.wait_for_function(
+        f"() => [...document.querySelectorAll('h1')].some(h => h.innerText.trim() === '{title}') && {IDLE}",
         timeout=120_000,
         polling=25,
     )
@@ -63,11 +78,14 @@ def one_run(browser: Browser, workspace: Path, shot: Path | None) -> dict[str, f
         if shot is not None:
             shot.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(shot))
-        warm = rendered(browser.new_page(), explorer.url, CHARTS)
+        warm = rendered(tab := browser.new_page(), explorer.url, CHARTS)
+        switch = switched(tab, "Requirements")
         base = rendered(browser.new_page(), explorer.url + "exports", 0)
+        deep = rendered(browser.new_page(), explorer.url + "requirements?id=A.6.2.8", 0)
+        queue = rendered(browser.new_page(), explorer.url + "suggestions", 0)
     finally:
         explorer.stop()
-    return dict(zip(FIGURES, (ready, cold, total, warm, base), strict=True))
+    return dict(zip(FIGURES, (ready, cold, total, warm, base, switch, deep, queue), strict=True))
 
 
 def measure(workspace: Path, runs: int, warm_up: bool, shot: Path | None = None) -> dict[str, float]:

@@ -49,6 +49,11 @@ def test_sparql_update_is_refused(app: st_testing.AppTest) -> None:
 
 def missing_with_suggestion(folder: Path) -> str:
     """A requirement the demo does not cover yet and that has a pending suggestion."""
+    return missing_suggestions(folder)[0]
+
+
+def missing_suggestions(folder: Path) -> tuple[str, list[str], list[str]]:
+    """A requirement the demo does not cover yet, the ids of its pending suggestions best first, and their passages."""
     from aimsgraph.coverage.matrix import coverage_matrix
     from aimsgraph.suggest.suggestions import pending_suggestions
     from aimsgraph.workspace import Workspace
@@ -57,7 +62,9 @@ def missing_with_suggestion(folder: Path) -> str:
     try:
         matrix = coverage_matrix(workspace.store)
         pending = pending_suggestions(workspace.store)
-        return next(s.requirement for s in pending if matrix.cell(s.requirement).status == "missing")
+        requirement = next(s.requirement for s in pending if matrix.cell(s.requirement).status == "missing")
+        mine = sorted((s for s in pending if s.requirement == requirement), key=lambda s: (-s.score, s.id))
+        return requirement, [s.id for s in mine], [s.passage_text for s in mine]
     finally:
         workspace.close()
 
@@ -70,7 +77,7 @@ def coverage_figures(app: st_testing.AppTest) -> tuple[str, str]:
 
 
 def test_accepting_a_suggestion_changes_coverage(suggested_demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    requirement = missing_with_suggestion(suggested_demo_dir)
+    requirement, ids, texts = missing_suggestions(suggested_demo_dir)
     monkeypatch.setenv(WORKSPACE_ENV, str(suggested_demo_dir))
     app = st_testing.AppTest.from_file(str(app_entry()), default_timeout=60).run()
     before = coverage_figures(app)
@@ -78,7 +85,7 @@ def test_accepting_a_suggestion_changes_coverage(suggested_demo_dir: Path, monke
     last_run = next(c.value for c in app.caption if c.value.startswith("Last suggested"))
     assert "BM25 (bm25s)" in last_run and "learnt from no earlier decisions" in last_run  # the fixture has no model
     app.selectbox(key="sugg_req").set_value(requirement).run()
-    app.checkbox(key="sugg_pick_0").check().run()
+    app.checkbox(key=f"sugg_pick_{ids[0]}").check().run()  # keyed by suggestion id, not by position
     app.button(key="sugg_accept").click().run()
     assert not app.exception and not app.error, [e.value for e in app.error]
     assert "Accepted 1" in app.success[0].value
@@ -86,10 +93,10 @@ def test_accepting_a_suggestion_changes_coverage(suggested_demo_dir: Path, monke
     assert coverage_figures(app) != before
     app.switch_page("app_pages/requirements.py").run()
     app.selectbox(key="req_choice").set_value(requirement).run()
-    evidence = app.dataframe[1].value
-    reviewed = evidence[evidence["method"] == "reviewed"]
-    assert len(reviewed) and reviewed["accepted by"].iloc[0] == "analyst"
-    assert reviewed["passage"].iloc[0] and not reviewed["passage"].iloc[0].startswith("urn:")
+    reviewed = [m.value for m in app.markdown if "reviewed by analyst" in m.value]  # one card per evidence link
+    assert reviewed and "documents?id=" in reviewed[0]
+    words = texts[0].split()[:4]  # the accepted passage's text is shown, not its IRI (Markdown-escaped)
+    assert any(all(w.strip(".,:;()") in c.value for w in words) for c in app.caption), words
 
 
 def test_uploads_stay_inside_documents_and_refuse_bad_files(tmp_path: Path) -> None:

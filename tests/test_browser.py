@@ -102,7 +102,7 @@ def test_accept_a_suggestion_and_download_the_workbook(page: sync_api.Page, sugg
         page.get_by_role("button", name="Accept 1").click()
         settle(page)
         page.screenshot(path=str(SHOTS / "suggestions-accepted.png"), full_page=True)
-        page.get_by_text("Accepted 1").wait_for(timeout=10_000)
+        page.get_by_text("Accepted 1 suggestion(s): coverage updated.").wait_for(timeout=10_000)
         assert covered_figure(page, served.url) != before
         page.goto(served.url + "exports")
         settle(page)
@@ -153,3 +153,92 @@ def test_clicking_a_node_expands_the_graph(explorer: Explorer, page: sync_api.Pa
     page.screenshot(path=str(SHOTS / "graph-expanded.png"), full_page=True)
     assert int(counts.inner_text().split()[0]) > before
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def shot(page: sync_api.Page, folder: Path, name: str) -> None:
+    """A screenshot of the whole page kept as a test artefact (at 1440 px wide, as an analyst's screen)."""
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+    assert page.locator("[data-testid='stException']").count() == 0, name
+
+
+def test_the_analysts_journey(page: sync_api.Page, suggested_demo_dir: Path, tmp_path: Path) -> None:
+    """Deep link -> evidence -> passage in its document -> back; a heatmap cell -> its list; tick one of two cards,
+    accept it, the other stays unticked; undo it."""
+    from tests.test_app import missing_suggestions
+
+    requirement, ids, _texts = missing_suggestions(suggested_demo_dir)
+    assert len(ids) >= 2, "the journey needs a requirement with two pending suggestions"
+    page.set_viewport_size({"width": 1440, "height": 900})
+    served = start_explorer(suggested_demo_dir, quiet=True)
+    try:
+        served.wait_ready(90)
+        page.goto(served.url + "requirements?id=A.6.2.8")
+        settle(page)
+        page.get_by_role("heading", name="A.6.2.8 AI system recording of event logs").wait_for()
+        shot(page, tmp_path, "1-requirement")
+        evidence = page.locator("a[href^='documents?id=']").first  # its register evidence: the whole document
+        title = evidence.inner_text()
+        evidence.click()
+        settle(page)
+        assert "/documents?id=" in page.url
+        page.get_by_role("heading", name=title).wait_for()
+        shot(page, tmp_path, "2-document-viewer")
+        page.go_back()
+        settle(page)
+        assert page.url.endswith("requirements?id=A.6.2.8")
+        page.get_by_role("heading", name="A.6.2.8 AI system recording of event logs").wait_for()
+
+        page.goto(served.url + f"requirements?id={requirement}")  # a suggested passage, followed to its place
+        settle(page)
+        page.locator("a[href*='passage=']").first.click()
+        settle(page)
+        assert "passage=" in page.url
+        hit = page.locator("#passage-hit")
+        hit.wait_for()
+        box = hit.bounding_box()
+        assert box is not None and 0 <= box["y"] < 900  # highlighted and scrolled into view
+        shot(page, tmp_path, "2b-passage-highlighted")
+        page.go_back()
+        settle(page)
+        assert page.url.endswith(f"requirements?id={requirement}")
+
+        page.goto(served.url)
+        settle(page)
+        shot(page, tmp_path, "3-overview")
+        cell = page.locator("a[href*='requirements?group=A.6'][href*='system=']").first
+        cell.click()
+        settle(page)
+        assert "group=A.6" in page.url and "system=" in page.url
+        listed = page.locator("[data-testid='stCaptionContainer']").filter(has_text="requirements · scope")
+        assert re.search(r"\d+ of \d+ requirements", listed.inner_text())
+        shot(page, tmp_path, "4-heatmap-cell-list")
+
+        page.goto(served.url + f"suggestions?requirement={requirement}")
+        settle(page)
+        cards = page.locator("[data-testid='stCheckbox']")
+        assert cards.count() == len(ids)
+        cards.nth(0).click()
+        settle(page)
+        page.get_by_role("button", name="Accept 1").click()
+        settle(page)
+        page.get_by_text("Accepted 1 suggestion(s): coverage updated.").first.wait_for()
+        boxes = page.locator("[data-testid='stCheckbox'] input")
+        assert boxes.count() == len(ids) - 1
+        assert all(not boxes.nth(i).is_checked() for i in range(boxes.count()))  # never ticked, not ticked now
+        assert page.get_by_role("button", name="Accept 0").is_disabled()
+        shot(page, tmp_path, "5-suggestions-accepted")
+        page.get_by_role("button", name=re.compile(r"Undo \(accepted 1\)")).click()
+        settle(page)
+        page.get_by_text("are pending again").first.wait_for()
+        assert page.locator("[data-testid='stCheckbox']").count() == len(ids)
+        shot(page, tmp_path, "6-suggestions-undone")
+        for name in ("risks?id=R-001", "systems?id=nope"):
+            page.goto(served.url + name)
+            settle(page)
+            shot(page, tmp_path, name.replace("?", "-").replace("=", "-"))
+        assert page.get_by_text("No AI system 'nope'").count() == 1
+    finally:
+        served.stop()
+        SHOTS.mkdir(parents=True, exist_ok=True)  # the journey's screenshots also beside the other pages' ones
+        for png in tmp_path.glob("*.png"):
+            shutil.copy(png, SHOTS / f"journey-{png.name}")

@@ -17,7 +17,7 @@ from aimsgraph.confinement import one_line, shown
 from aimsgraph.documents.extraction import ExtractedDocument, ExtractionError, extract, extract_text
 from aimsgraph.documents.ingest import ingest_documents
 from aimsgraph.errors import InputError
-from aimsgraph.suggest.review import check_systems, decide, default_reviewer, select_suggestions
+from aimsgraph.suggest.review import check_systems, decide, default_reviewer, select_suggestions, undo_decisions
 from aimsgraph.suggest.suggestions import pending_suggestions, suggest_documents, suggest_for_workspace
 
 T = TypeVar("T")
@@ -140,6 +140,12 @@ def _suggestion_ids(ids: tuple[str, ...]) -> list[str]:
 @click.argument("ids", nargs=-1)
 @click.option("--accept", "action", flag_value="accept", help="Accept the suggestions named or selected.")
 @click.option("--reject", "action", flag_value="reject", help="Reject the suggestions named or selected.")
+@click.option(
+    "--undo",
+    "action",
+    flag_value="undo",
+    help="Undo the last decision on the suggestions named, recorded as a reversal (nothing is deleted).",
+)
 @click.option("--document", help="Only suggestions for this evidence id.")
 @click.option("--min-score", type=float, help="Only suggestions scoring at least this.")
 @click.option("--reviewer", default=default_reviewer, show_default="$USER", help="Person id recorded as reviewer.")
@@ -167,10 +173,17 @@ def review(
     --min-score (combined).
 
     Examples: 'aimsgraph review --accept s-1a2b3c4d s-5e6f7a8b', 'aimsgraph review --reject --document
-    ai-policy --min-score 0'. An accepted suggestion becomes an evidence link that counts as coverage.
+    ai-policy --min-score 0', 'aimsgraph review --undo s-1a2b3c4d'. An accepted suggestion becomes an evidence link
+    that counts as coverage; --undo withdraws the last decision and the suggestion is pending again.
     """
     ids = tuple(_suggestion_ids(ids))
     store = ctx.workspace().store
+    if action == "undo":
+        if not ids:
+            raise click.UsageError("--undo needs suggestion IDs")
+        count = undo_decisions(store, list(ids), reviewer)
+        click.echo(f"Undid the last decision on {count} suggestion(s) as {reviewer}; they are pending again.")
+        return
     chosen = select_suggestions(pending_suggestions(store), list(ids) or None, document, min_score)
     if action is None:
         rows = [asdict(v) | {"passage": v.passage_text} for v in chosen]

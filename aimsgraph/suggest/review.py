@@ -3,6 +3,8 @@
 An accepted suggestion becomes an aims:EvidenceLink with aims:status aims:Accepted and aims:method aims:Reviewed,
 with PROV-O provenance (the suggestion it came from, the review activity, reviewer and time). A rejected one is
 stored the same way with aims:Rejected, so it is never suggested again for the same document version.
+A decision is undone by a reversal (undo_decisions): a new review activity that prov:invalidated the decision's link,
+whose status becomes aims:Withdrawn (kept, never deleted), and the suggestion is pending again.
 """
 
 from __future__ import annotations
@@ -23,6 +25,12 @@ from aimsgraph.workspace import Workspace
 SYSTEMS = "SELECT ?doc ?system WHERE { GRAPH <urn:aims:graph:org> { ?doc aims:appliesTo ?system } }"
 SYSTEM_IDS = "SELECT ?id WHERE { GRAPH <urn:aims:graph:org> { ?s a aims:AISystem ; aims:id ?id } }"
 PASSAGE = "SELECT ?s ?p WHERE { GRAPH <urn:aims:graph:suggestions> { ?s aims:passage ?p } }"
+DECIDED = """
+SELECT ?link ?status ?decided WHERE {
+  GRAPH <urn:aims:graph:reviews> { ?link prov:wasDerivedFrom ?s ; aims:status ?status ; aims:decidedAt ?decided } }
+ORDER BY DESC(?decided)
+"""
+UNDOABLE = {str(AIMS.Accepted): AIMS.Accepted, str(AIMS.Rejected): AIMS.Rejected}
 
 
 def default_reviewer() -> str:
@@ -76,6 +84,52 @@ def decide(
     return _decide(store, views, reviewer, accept, systems)
 
 
+def undo_decisions(store: Store, ids: list[str], reviewer: str) -> int:
+    """Undo the last decision on each suggestion in `ids` by a reversal; returns how many were undone.
+
+    The decision's link stays (status aims:Withdrawn, so it no longer counts), a new review activity by `reviewer`
+    records that it prov:invalidated it, and the suggestion is pending again. Nothing is deleted.
+    """
+    last = [_last_decision(store, ident) for ident in ids]
+    now = datetime.now(UTC)
+    activity = URIRef(f"urn:aims:review:{now.strftime('%Y%m%dT%H%M%S%f')}")
+    reversal, old, new, pending, decided = (
+        _activity(activity, _person(reviewer), now),
+        Graph(),
+        Graph(),
+        Graph(),
+        Graph(),
+    )
+    for ident, (link, status) in zip(ids, last, strict=True):
+        suggestion = URIRef(f"urn:aims:suggestion:{ident}")
+        reversal.add((activity, PROV.invalidated, link))
+        old.add((link, AIMS.status, status))
+        new.add((link, AIMS.status, AIMS.Withdrawn))
+        decided.add((suggestion, AIMS.status, status))
+        pending.add((suggestion, AIMS.status, AIMS.Suggested))
+    sg, rg = GraphName.SUGGESTIONS.iri, GraphName.REVIEWS.iri
+    store.update(
+        f"DELETE DATA {{ GRAPH <{rg}> {{ {old.serialize(format='nt')} }} }} ;\n"
+        f"INSERT DATA {{ GRAPH <{rg}> {{ {new.serialize(format='nt')} {reversal.serialize(format='nt')} }} }} ;\n"
+        f"DELETE DATA {{ GRAPH <{sg}> {{ {decided.serialize(format='nt')} }} }} ;\n"
+        f"INSERT DATA {{ GRAPH <{sg}> {{ {pending.serialize(format='nt')} }} }}",
+        graphs=(GraphName.SUGGESTIONS, GraphName.REVIEWS),
+    )
+    return len(ids)
+
+
+def _last_decision(store: Store, ident: str) -> tuple[URIRef, URIRef]:
+    """The link and status of the latest decision on suggestion `ident`, if it can be undone; else InputError."""
+    rows = store.select(DECIDED, {"s": URIRef(f"urn:aims:suggestion:{ident}")})
+    if not rows:
+        raise InputError(f"no decision on suggestion '{ident}' to undo; list decisions with 'aimsgraph review'")
+    link, status, _decided = rows[0]
+    if str(status) not in UNDOABLE:
+        word = "already undone" if status == AIMS.Withdrawn else "for a document version since replaced"
+        raise InputError(f"the last decision on suggestion '{ident}' is {word}: nothing to undo")
+    return URIRef(str(link)), UNDOABLE[str(status)]
+
+
 def known_systems(store: Store) -> list[str]:
     """The ids of the organisation's AI systems."""
     return sorted(str(row[0]) for row in store.values(SYSTEM_IDS))
@@ -105,7 +159,7 @@ def _decide(
         return 0
     scope = None if systems is None else [org_iri("system", s) for s in check_systems(store, systems)]
     now = datetime.now(UTC)
-    person = org_iri("person", re.sub(r"[^A-Za-z0-9._-]+", "-", reviewer).strip("-") or "unknown")
+    person = _person(reviewer)
     activity = URIRef(f"urn:aims:review:{now.strftime('%Y%m%dT%H%M%S%f')}")
     links, old, new = _activity(activity, person, now), Graph(), Graph()
     status = AIMS.Accepted if accept else AIMS.Rejected
@@ -122,6 +176,10 @@ def _decide(
         graphs=(GraphName.SUGGESTIONS, GraphName.REVIEWS),
     )
     return len(views)
+
+
+def _person(reviewer: str) -> URIRef:
+    return org_iri("person", re.sub(r"[^A-Za-z0-9._-]+", "-", reviewer).strip("-") or "unknown")
 
 
 def _activity(activity: URIRef, person: URIRef, now: datetime) -> Graph:
@@ -144,13 +202,19 @@ def _link(
     status: URIRef,
     scope: list[URIRef] | None,
 ) -> None:
-    link = URIRef(f"urn:aims:link:review.{view.id}")
+    # A suggestion decided again after an undo gets a new link: the withdrawn one keeps its own record.
+    ident = (
+        f"review.{view.id}"
+        if not store.select(DECIDED, {"s": suggestion})
+        else f"review.{view.id}.{now:%Y%m%dT%H%M%S%f}"
+    )
+    link = URIRef(f"urn:aims:link:{ident}")
     doc = URIRef(f"urn:aims:evidence:{view.document}")
     passage = store.select(PASSAGE, {"s": suggestion})[0][1]
     assert passage is not None  # the PASSAGE pattern binds it
     for prop, value in (
         (RDF.type, AIMS.EvidenceLink),
-        (AIMS.id, Literal(f"review.{view.id}")),
+        (AIMS.id, Literal(ident)),
         (AIMS.status, status),
         (AIMS.method, AIMS.Reviewed),
         (AIMS.evidence, doc),

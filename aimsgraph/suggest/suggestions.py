@@ -44,12 +44,13 @@ MANUAL = "SELECT ?l ?doc ?req WHERE { GRAPH <urn:aims:graph:org> { ?l aims:evide
 DECISIONS = """
 SELECT ?link ?version ?passage ?req ?status WHERE {
   GRAPH <urn:aims:graph:reviews> { ?link aims:status ?status ; aims:requirement ?req ; aims:passage ?passage }
-  GRAPH <urn:aims:graph:documents> { ?passage aims:inVersion ?version } }
+  GRAPH <urn:aims:graph:documents> { ?passage aims:inVersion ?version }
+  FILTER(?status != aims:Withdrawn) }
 """
 # An accepted link to a version since superseded was still a person's judgement that the text is evidence.
 POSITIVE = {str(AIMS.Accepted), str(AIMS.Superseded)}
 PENDING = """
-SELECT ?s ?id ?doc ?file ?req ?score ?rank ?method ?text ?page ?heading ?start ?end
+SELECT ?s ?id ?doc ?file ?req ?score ?rank ?method ?text ?page ?heading ?start ?end ?p
        (GROUP_CONCAT(?term; separator="|") AS ?terms) WHERE {
   GRAPH <urn:aims:graph:suggestions> {
     ?s a aims:Suggestion ; aims:status aims:Suggested ; aims:id ?id ; aims:evidence ?doc ; aims:requirement ?req ;
@@ -59,7 +60,7 @@ SELECT ?s ?id ?doc ?file ?req ?score ?rank ?method ?text ?page ?heading ?start ?
     ?p aims:text ?text ; aims:headingPath ?heading ; aims:startOffset ?start ; aims:endOffset ?end ;
        aims:inVersion ?v . ?v aims:file ?file .
     OPTIONAL { ?p aims:page ?page } } }
-GROUP BY ?s ?id ?doc ?file ?req ?score ?rank ?method ?text ?page ?heading ?start ?end
+GROUP BY ?s ?id ?doc ?file ?req ?score ?rank ?method ?text ?page ?heading ?start ?end ?p
 ORDER BY ?file ?rank
 """
 LEARNT_FROM = """
@@ -84,6 +85,7 @@ class SuggestionView:
     passage_location: str
     matched_terms: tuple[str, ...]
     learnt_from: tuple[str, ...] = ()  # evidence ids of earlier decisions the passage nearly copies (ranked it up)
+    passage: str = ""  # the passage's IRI (the document viewer scrolls to it)
 
 
 def make_ranker(model: str = "default", cache_dir: Path | None = None) -> Ranker:
@@ -283,9 +285,10 @@ def _add_suggestion(
 
 
 def _location(page: Any, heading: Any, start: Any, end: Any) -> str:
+    """Where a reader finds the passage: page and heading; character offsets only when there is neither."""
     parts = [f"p. {page}"] if page is not None else []
     parts += [str(heading)] if str(heading) else []
-    return " · ".join([*parts, f"chars {start}-{end}"])
+    return " · ".join(parts) or f"characters {start}-{end}"
 
 
 def pending_suggestions(store: Store) -> list[SuggestionView]:
@@ -295,7 +298,7 @@ def pending_suggestions(store: Store) -> list[SuggestionView]:
         learnt[str(suggestion)].add(local_id(str(document)))
     views = []
     for row in store.select(PENDING):
-        suggestion, ident, doc, file, req, score, rank, method, text, page, heading, start, end, terms = row
+        suggestion, ident, doc, file, req, score, rank, method, text, page, heading, start, end, passage, terms = row
         views.append(
             SuggestionView(
                 id=str(ident),
@@ -309,6 +312,7 @@ def pending_suggestions(store: Store) -> list[SuggestionView]:
                 passage_location=_location(page, heading, start, end),
                 matched_terms=tuple(t for t in str(terms or "").split("|") if t),
                 learnt_from=tuple(sorted(learnt.get(str(suggestion), ()))),
+                passage=str(passage),
             )
         )
     return views

@@ -67,6 +67,7 @@ class AIMS(DefinedNamespace):
     Transfer: URIRef
     TreatmentOption: URIRef
     ValidationRun: URIRef
+    Withdrawn: URIRef
     aboutSystem: URIRef
     acceptedBy: URIRef
     acceptedOver: URIRef

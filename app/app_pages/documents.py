@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
-from aimsgraph.app import state, views
+from aimsgraph.app import links, state, viewer, views
 from aimsgraph.app.uploads import TYPES, save_upload
 
 from aimsgraph.documents.ingest import ingest_documents
@@ -16,6 +16,18 @@ workspace = state.workspace()
 root = str(workspace.root)
 st.title("Documents")
 state.show_flash()
+docs = state.documents(root)
+names = {d["id"]: f"{d['id']} {d['title']}" for d in docs}
+unknown = links.follow("id", "doc_view", names)
+if unknown is not None:
+    links.not_found("document", unknown, "documents", names, key="doc_search_missing")
+opened = views.pick(st, "Open a document", names, key="doc_view", placeholder="Choose a document to read it")
+if opened != st.query_params.get("id") and "passage" in st.query_params:
+    del st.query_params["passage"]  # the passage belonged to the document the URL named before
+links.publish("id", opened, "doc_view")
+if opened is not None:
+    viewer.show(root, opened, st.query_params.get("passage"))
+    st.stop()
 
 
 def run_ingest(paths: list[Path] | None) -> None:
@@ -52,15 +64,18 @@ if cols[0].button("Store and ingest", type="primary", disabled=not upload, key="
 if cols[1].button("Ingest all", key="doc_ingest_all"):
     run_ingest(None)
 
-docs = state.documents(root)
 if docs:
-    st.dataframe(pd.DataFrame(docs), hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame([{**d, "id": links.href("documents", id=d["id"])} for d in docs]),
+        hide_index=True,
+        width="stretch",
+        column_config={"id": links.link_column("documents", "id")},
+    )
 else:
     st.info("No documents yet: list them in org/evidence.yaml or upload them here.")
 
 st.subheader("What depends on a document")
 if docs and state.unused_documents(root) is not None:
-    names = {d["id"]: f"{d['id']} {d['title']}" for d in docs}
     chosen = views.pick(
         st, "Document", names, key="doc_impact", placeholder="Choose a document to see what its loss would uncover"
     )

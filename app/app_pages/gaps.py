@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from aimsgraph.app import state, views
+from aimsgraph.app import links, state, views
 
 root = state.root()
 st.title("Gaps")
@@ -20,6 +20,7 @@ rows = pd.DataFrame(
             "rule": f.rule,
             "focus": f.focus,
             "requirement": state.label(f.requirement) if f.requirement else "",
+            "requirement_id": f.requirement or "",
             "system": f.system or "",
             "message": f.message,
             "fix": f.fix,
@@ -28,11 +29,25 @@ rows = pd.DataFrame(
     ]
 )
 cols = st.columns(4)
+# A deep link (gaps?severity=violation&requirement=A.6.2.8) starts the filters; a requirement is given by its id.
+linked = {
+    "severity": st.query_params.get_all("severity"),
+    "requirement": [state.label(r) for r in st.query_params.get_all("requirement")],
+    "system": st.query_params.get_all("system"),
+    "rule": st.query_params.get_all("rule"),
+}
+
+
+def _filter(where: int, column: str, label: str, options: list[str], key: str) -> list[str]:
+    default = [v for v in linked[column] if v in options]
+    return cols[where].multiselect(label, options, default=default, key=key)
+
+
 filters = {
-    "severity": cols[0].multiselect("Severity", sorted(rows["severity"].unique()), key="gap_severity"),
-    "requirement": cols[1].multiselect("Requirement", sorted(set(rows["requirement"]) - {""}), key="gap_req"),
-    "system": cols[2].multiselect("AI system", sorted(set(rows["system"]) - {""}), key="gap_system"),
-    "rule": cols[3].multiselect("Rule", sorted(rows["rule"].unique()), key="gap_rule"),
+    "severity": _filter(0, "severity", "Severity", sorted(rows["severity"].unique()), "gap_severity"),
+    "requirement": _filter(1, "requirement", "Requirement", sorted(set(rows["requirement"]) - {""}), "gap_req"),
+    "system": _filter(2, "system", "AI system", sorted(set(rows["system"]) - {""}), "gap_system"),
+    "rule": _filter(3, "rule", "Rule", sorted(rows["rule"].unique()), "gap_rule"),
 }
 for column, chosen in filters.items():
     if chosen:
@@ -44,11 +59,18 @@ st.caption(
 )
 for row in rows.head(LIMIT).itertuples():
     with st.container(border=True):
-        where = " · ".join(x for x in (row.requirement, row.system and f"system {row.system}") if x)
-        st.markdown(
-            f":{BADGE.get(row.severity, 'gray')}-badge[{row.severity}] **{views.as_text(row.rule)}** · "
-            + views.as_text(row.focus)
-            + (f" · {views.as_text(where)}" if where else "")
+        where = " · ".join(
+            x
+            for x in (
+                row.requirement and links.anchor("requirements", row.requirement, id=row.requirement_id),
+                row.system and "system " + links.anchor("systems", row.system, id=row.system),
+            )
+            if x
         )
-        st.markdown(views.as_text(row.message))
-        st.caption(f"Fix: {views.as_text(row.fix)}")
+        st.markdown(
+            f":{BADGE.get(row.severity, 'gray')}-badge[{row.severity}] **{row.rule}** · `{row.focus}`"
+            + (f" · {where}" if where else ""),
+            unsafe_allow_html=True,
+        )
+        st.text(row.message)
+        st.caption(f"Fix: {views.escape_md(row.fix)}")

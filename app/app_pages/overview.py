@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import streamlit as st
-from aimsgraph.app import charts, state, views
+from aimsgraph.app import charts, links, state, views
 from aimsgraph.app.overview_data import STATUSES
 
 root = state.root()
@@ -27,10 +27,25 @@ cols[5].metric("Suggestions to review", len(state.suggestions(root)))
 left, right = st.columns([3, 2])
 with left:
     st.subheader("Coverage per clause and Annex A objective")
-    views.html(charts.stacked_bars(figures.groups, STATUSES, "requirements", "leaf requirements"))
+    views.html(
+        charts.stacked_bars(
+            figures.groups,
+            STATUSES,
+            "requirements",
+            "leaf requirements",
+            link=lambda group, status: links.href("requirements", group=group, status=status),
+        )
+    )
 with right:
     st.subheader("Findings by severity")
-    views.html(charts.columns(figures.severities, charts.SEVERITY_COLOURS, "findings"))
+    views.html(
+        charts.columns(
+            figures.severities,
+            charts.SEVERITY_COLOURS,
+            "findings",
+            link=lambda severity: links.href("gaps", severity=severity),
+        )
+    )
     st.subheader("Trend across validation runs")
     runs = state.history(root)
     if runs:
@@ -42,8 +57,18 @@ st.subheader("Coverage per scope")
 views.html(charts.table(figures.scopes))
 st.subheader("Coverage by requirement group and AI system")
 order = list(dict.fromkeys(row["group"] for row in figures.groups))
-views.html(charts.heatmap(figures.heatmap, order, figures.systems))
-st.caption("Rows are clause and Annex A objective ids; hover a cell for the group's title and its counts.")
+views.html(
+    charts.heatmap(
+        figures.heatmap,
+        order,
+        figures.systems,
+        link=lambda group, system: links.href("requirements", group=group, system=system),
+    )
+)
+st.caption(
+    "Rows are clause and Annex A objective ids; hover a cell for the group's title and its counts, click it for "
+    "the requirements it counts."
+)
 
 st.subheader("Weak spots")
 single, broken = state.weak_spots(root)

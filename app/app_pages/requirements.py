@@ -1,105 +1,199 @@
-"""Requirements: the clause/control tree with status; one requirement with evidence, suggestions, findings, risks."""
+"""Requirements: the list with search and filters (status, group, scope), or one requirement (`?id=A.6.2.8`) with
+its status per scope, evidence, suggestions to decide in place, findings and the risks that rely on it."""
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 import pandas as pd
 import streamlit as st
-from aimsgraph.app import state, views
+from aimsgraph.app import links, state, views
+from aimsgraph.app.overview_data import group_of
+from aimsgraph.app.rollup import rollup
 
-root = state.root()
+from aimsgraph.suggest.review import accept_suggestions, reject_suggestions
+
+workspace = state.workspace()
+root = str(workspace.root)
 st.title("Requirements")
+state.show_flash()
 matrix = state.coverage(root)
 requirements = state.requirements()
+labels = {r.id: r.label for r in requirements}
 
-
-def _status(requirement_id: str) -> str:
-    cell = matrix.cells.get((requirement_id, None))
-    return cell.status if cell else ""
-
-
-def evidence_row(system: str | None, e: Any) -> dict[str, Any]:
-    """One evidence reference as the analyst reads it: document, scope, nature, who accepted it when, passage."""
-    return {
-        "document": f"{e.evidence} {e.title}",
-        "system": system or "organisation",
-        "nature": e.nature,
-        "accepted by": e.reviewer or "",
-        "when": (e.decided or "")[:16].replace("T", " "),
-        "method": e.method,
-        "current": e.current,
-        "passage": state.passage_text(root, e.passage) if e.passage else "",
-    }
-
-
-depth = {r.id: r.id.count(".") - (1 if r.id.startswith("A.") else 0) for r in requirements}
-tree = pd.DataFrame(
-    [{"requirement": "\u2003" * depth[r.id] + r.label, "kind": r.kind, "status": _status(r.id)} for r in requirements]
+unknown = links.follow("id", "req_choice", labels)
+if unknown is not None:
+    links.not_found("requirement", unknown, "requirements", labels, key="req_search_missing")
+chosen = st.selectbox(
+    "Open a requirement",
+    list(labels),
+    format_func=labels.__getitem__,
+    index=None,
+    placeholder="Type an id or words of a title…",
+    key="req_choice",
 )
-kinds = st.segmented_control(
-    "Show",
-    ["clause", "objective", "control"],
-    selection_mode="multi",
-    default=["clause", "objective", "control"],
-    key="req_kinds",
-)
-left, right = st.columns([2, 3])
-with left:
+links.publish("id", chosen, "req_choice")
+
+
+def show_evidence(system: str | None, e: Any) -> None:
+    """One evidence reference as the analyst reads it: document -> passage, scope, nature, who accepted it when, how."""
+    register = not e.reviewer and e.method != "reviewed"
+    how = "linked in the evidence register (org/)" if register else f"{e.method} by {e.reviewer or 'unknown'}"
+    when = (e.decided or "")[:16].replace("T", " ")
+    link = links.anchor("documents", f"{e.evidence} {e.title}", id=e.evidence, passage=e.passage)
+    facts = [
+        system or "organisation",
+        e.nature,
+        how + (f" on {when}" if when else ""),
+        "current" if e.current else "not current",
+    ]
+    with st.container(border=True):
+        st.markdown(f"{link} · " + " · ".join(escape(x) for x in facts), unsafe_allow_html=True)
+        st.caption(views.escape_md(state.passage_text(root, e.passage)) if e.passage else "The whole document.")
+
+
+def show_list() -> None:
+    """Every requirement with its status in one scope, filtered; ids link to their page."""
+    scopes = ["organisation", *matrix.systems]
+    groups = list(dict.fromkeys(group_of(r.id) for r in requirements))  # catalog order
+    cols = st.columns([3, 2, 2, 2])
+    search = cols[0].text_input("Search id or title", key="req_search")
+    status = cols[1].multiselect(
+        "Status",
+        ["covered", "design-only", "stale", "missing", "excluded", "not-applicable"],
+        default=[s for s in st.query_params.get_all("status")],
+        key="req_status",
+    )
+    group = cols[2].selectbox(
+        "Group",
+        ["(all)", *groups],
+        key="req_group",
+        index=([*["(all)"], *groups].index(g) if (g := st.query_params.get("group")) in groups else 0),
+    )
+    scope = cols[3].selectbox(
+        "Scope", scopes, key="req_scope", index=scopes.index(s) if (s := st.query_params.get("system")) in scopes else 0
+    )
+    system = None if scope == "organisation" else scope
+    rows = []
+    for r in requirements:
+        found = rollup(matrix, r.id, system)
+        if found is None or (group != "(all)" and group_of(r.id) != group):
+            continue
+        if (status and found.status not in status) or search.lower() not in r.label.lower():
+            continue
+        rows.append(
+            {
+                "id": links.href("requirements", id=r.id),
+                "title": r.title,
+                "kind": r.kind,
+                "status": found.status,
+                "in this scope": found.summary,
+                "why": found.reason,
+            }
+        )
+    st.caption(f"{len(rows)} of {len(requirements)} requirements · scope {scope}")
+    if not rows:
+        st.caption("No requirement matches these filters.")
+        return
     st.dataframe(
-        views.coloured(tree[tree["kind"].isin(kinds or [])][["requirement", "status"]], "status"),
+        views.coloured(pd.DataFrame(rows), "status"),
         hide_index=True,
         width="stretch",
-        height=620,
-        column_config={"requirement": st.column_config.TextColumn(width="large")},
-    )
-with right:
-    ids = [r.id for r in requirements]
-    chosen = st.selectbox(
-        "Requirement",
-        ids,
-        format_func=state.label,
-        key="req_choice",
-        index=ids.index("A.6.2.8") if "A.6.2.8" in ids else 0,
-    )
-    requirement = state.requirement_index()[chosen]
-    st.subheader(views.as_text(requirement.label))
-    st.markdown(f"**Status:** {_status(chosen) or '–'}")
-    st.markdown(views.as_text(requirement.description))
-    with st.expander("What evidence looks like"):
-        st.markdown("**Design:** " + views.as_text("; ".join(requirement.design_evidence)))
-        st.markdown("**Operating:** " + views.as_text("; ".join(requirement.operating_evidence)))
-
-    st.markdown("#### Evidence")
-    refs = [(s, e) for (r, s), cell in matrix.cells.items() if r == chosen for e in cell.evidence]
-    views.table([evidence_row(s, e) for s, e in refs], "No evidence linked yet.")
-
-    st.markdown("#### Suggestions")
-    views.table(
-        [
-            {"document": s.document, "score": round(s.score, 3), "passage": s.passage_text[:160]}
-            for s in state.suggestions(root)
-            if s.requirement == chosen
-        ],
-        "No pending suggestions for this requirement.",
+        height=min(38 + 35 * len(rows), 640),
+        column_config={
+            "id": links.link_column("requirements", "id"),
+            "title": st.column_config.TextColumn(width="large"),
+        },
     )
 
-    st.markdown("#### Findings")
-    found = [f for f in state.report(root).findings if f.requirement == chosen]
-    for f in found:
-        text = views.as_text
+
+def show_scopes(requirement: str) -> None:
+    """Status in the organisation and each AI system, with the reason for an excluded or not-applicable cell."""
+    rows = []
+    for system in [None, *matrix.systems]:
+        found = rollup(matrix, requirement, system)
+        if found is not None:
+            scope = system or "organisation"
+            rows.append({"scope": scope, "status": found.status, "summary": found.summary, "why": found.reason})
+    if rows:
+        st.dataframe(views.coloured(pd.DataFrame(rows), "status"), hide_index=True, width="stretch")
+
+
+def decide(suggestion: str, accept: bool) -> None:
+    """Accept (for the systems the document's register entry names) or reject one suggestion, from this page."""
+    reviewer = st.session_state.get(state.REVIEWER) or "analyst"
+    with views.guarded("Accepting" if accept else "Rejecting"):
+        if accept:
+            accept_suggestions(workspace, [suggestion], reviewer)
+        else:
+            reject_suggestions(workspace, [suggestion], reviewer)
+        state.changed()
+        state.flash(f"{'Accepted' if accept else 'Rejected'} {suggestion}: coverage updated.")
+
+
+def show_suggestions(requirement: str) -> None:
+    """Its pending suggestions, best first, each with accept and reject in place."""
+    mine = sorted((s for s in state.suggestions(root) if s.requirement == requirement), key=lambda s: -s.score)
+    if not mine:
+        st.caption("No pending suggestions for this requirement.")
+    for s in mine[:10]:
+        with st.container(border=True):
+            top = st.columns([6, 1, 1], vertical_alignment="center")
+            where = links.anchor("documents", s.document, id=s.document, passage=s.passage)
+            top[0].markdown(
+                f"{where} · {views.escape_md(s.passage_location)} · score **{s.score:.2f}**", unsafe_allow_html=True
+            )
+            top[0].text(s.passage_text[:400])
+            top[1].button("Accept", key=f"req_acc_{s.id}", on_click=decide, args=(s.id, True), type="primary")
+            top[2].button("Reject", key=f"req_rej_{s.id}", on_click=decide, args=(s.id, False))
+    if len(mine) > 10:
         st.markdown(
-            f"**{f.severity}** · **{text(f.rule)}** ({text(f.focus)}): {text(f.message)}  \n_Fix:_ {text(f.fix)}"
+            links.anchor("suggestions", f"All {len(mine)} in the review queue", requirement=requirement),
+            unsafe_allow_html=True,
         )
+
+
+def show_detail(requirement: str) -> None:
+    r = state.requirement_index()[requirement]
+    st.markdown(links.anchor("requirements", "← all requirements"), unsafe_allow_html=True)
+    st.subheader(r.label)
+    st.caption(f"{r.kind}" + (f" · part of {state.label(r.parent)}" if r.parent else ""))
+    st.text(r.description)
+    with st.expander("What evidence looks like"):
+        st.text("Design: " + "; ".join(r.design_evidence) + "\nOperating: " + "; ".join(r.operating_evidence))
+    st.markdown("#### Status per scope")
+    show_scopes(requirement)
+    st.markdown("#### Evidence")
+    refs = [(s, e) for (q, s), cell in matrix.cells.items() if q == requirement for e in cell.evidence]
+    for system, e in refs:
+        show_evidence(system, e)
+    if not refs:
+        st.caption(
+            "No evidence linked yet" + (": see its sub-requirements above." if r.id not in matrix.leaves() else ".")
+        )
+    st.markdown("#### Suggestions to review")
+    show_suggestions(requirement)
+    st.markdown("#### Findings")
+    found = [f for f in state.report(root).findings if f.requirement == requirement]
+    for f in found[:50]:
+        st.text(f"{f.severity} · {f.rule} ({f.focus}): {f.message}\nFix: {f.fix}")
     if not found:
         st.caption("No findings for this requirement.")
-
     st.markdown("#### Risks that rely on it")
-    views.table(
-        [
-            {k: r[k] for k in ("id", "title", "system", "score", "treatment")}
-            for r in state.risks(root)
-            if chosen in r["controls"]
-        ],
-        "No risk treatment names this requirement.",
-    )
+    risks = [r for r in state.risks(root) if requirement in r["controls"]]
+    for risk in risks:
+        st.markdown(
+            links.anchor("risks", f"{risk['id']} {risk['title']}", id=risk["id"])
+            + f" · system {views.escape_md(risk['system'] or '–')} · score {risk['score'] or '–'}"
+            + f" · {risk['treatment']}",
+            unsafe_allow_html=True,
+        )
+    if not risks:
+        st.caption("No risk treatment names this requirement.")
+
+
+if chosen is None:
+    show_list()
+else:
+    show_detail(chosen)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 import streamlit as st
-from aimsgraph.app import state, views
+from aimsgraph.app import links, state, views
 
 root = state.root()
 st.title("AI systems")
@@ -14,9 +14,18 @@ if not systems:
     st.info("No AI systems in the inventory yet: add them to org/ai_systems.yaml and run `aimsgraph load`.")
     st.stop()
 
-st.dataframe(pd.DataFrame(systems), hide_index=True, width="stretch")
 names = {s["id"]: f"{s['id']} — {s['name']}" for s in systems}
+unknown = links.follow("id", "system_choice", names)
+if unknown is not None:
+    links.not_found("AI system", unknown, "systems", names, key="system_search_missing")
+st.dataframe(
+    pd.DataFrame([{**s, "id": links.href("systems", id=s["id"])} for s in systems]),
+    hide_index=True,
+    width="stretch",
+    column_config={"id": links.link_column("systems", "id")},
+)
 chosen = st.selectbox("AI system", list(names), format_func=names.__getitem__, key="system_choice")
+links.publish("id", chosen, "system_choice")
 
 left, right = st.columns(2)
 with left:
@@ -38,19 +47,33 @@ with left:
         text = base.mark_text(fontSize=14).encode(text=alt.Text("ids:N"))
         st.altair_chart((cells + text).properties(height=260), width="stretch")
         st.dataframe(
-            frame[["id", "title", "likelihood", "impact", "score", "treatment", "controls"]],
+            frame.assign(id=[links.href("risks", id=i) for i in frame["id"]])[
+                ["id", "title", "likelihood", "impact", "score", "treatment", "controls"]
+            ],
             hide_index=True,
             width="stretch",
+            column_config={"id": links.link_column("risks", "id")},
         )
 with right:
     st.subheader("Coverage of this system")
     matrix = state.coverage(root)
     rows = [
-        {"requirement": state.label(r.id), "status": c.status}
+        {
+            "requirement": links.href("requirements", id=r.id),
+            "title": r.title,
+            "status": c.status,
+            "why": c.reason or "",
+        }
         for r in matrix.requirements
         if (c := matrix.cells.get((r.id, chosen))) is not None
     ]
     if rows:
-        st.dataframe(views.coloured(pd.DataFrame(rows), "status"), hide_index=True, width="stretch", height=420)
+        st.dataframe(
+            views.coloured(pd.DataFrame(rows), "status"),
+            hide_index=True,
+            width="stretch",
+            height=420,
+            column_config={"requirement": links.link_column("requirements", "requirement")},
+        )
     else:
         st.caption("No system-level requirements apply to this system.")
