@@ -104,21 +104,26 @@ _NO_WORKSPACE = {"init", "demo", "catalog"}
 
 
 def _register() -> None:
-    from aimsgraph.cli import answers, documents, explorer, foundation, gaps
+    from aimsgraph.cli import answers, crosswalk, documents, explorer, foundation, gaps
 
-    for module in (foundation, explorer, answers, documents, gaps):
+    for module in (foundation, explorer, answers, documents, gaps, crosswalk):
         for command in module.COMMANDS:
-            if command.name not in _NO_WORKSPACE:
-                command.params.append(
-                    click.Option(
-                        ["-w", "--workspace"],
-                        type=WORKSPACE_FOLDER,
-                        expose_value=False,
-                        callback=_workspace_after_command,
-                        help="Workspace folder (also accepted before the command).",
-                    )
-                )
+            # a group's subcommands open the workspace, so each of them takes -w
+            targets = list(command.commands.values()) if isinstance(command, click.Group) else [command]
+            for target in targets:
+                if command.name not in _NO_WORKSPACE:
+                    target.params.append(_workspace_option())
             main.add_command(command)
+
+
+def _workspace_option() -> click.Option:
+    return click.Option(
+        ["-w", "--workspace"],
+        type=WORKSPACE_FOLDER,
+        expose_value=False,
+        callback=_workspace_after_command,
+        help="Workspace folder (also accepted before the command).",
+    )
 
 
 _register()

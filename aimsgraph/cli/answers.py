@@ -17,6 +17,7 @@ from aimsgraph.query.sparql import SavedQuery, bind_parameters, load_query, pars
 
 if TYPE_CHECKING:
     from aimsgraph.export.audit import AuditPack
+    from aimsgraph.store import Store
 
 
 def _render(outcome_fmt: str, outcome: object) -> str:
@@ -118,9 +119,16 @@ def _export_format(kind: str, fmt: str | None, output: Path | None) -> str:
               "graph: trig|nquads|turtle|json-ld; oscal: json (default: from the -o suffix).")  # fmt: skip
 @click.option("--graph", "graph_name", help="graph: only this named graph (catalog, org, documents, ...).")
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Coverage on this date (default today).")
+@click.option("--framework", "framework_id", help="coverage: of this imported framework's controls (csv|json).")
 @pass_context
 def export(
-    ctx: Context, kind: str, output: Path | None, fmt: str | None, graph_name: str | None, as_of: datetime | None
+    ctx: Context,
+    kind: str,
+    output: Path | None,
+    fmt: str | None,
+    graph_name: str | None,
+    as_of: datetime | None,
+    framework_id: str | None,
 ) -> None:
     """Export KIND: coverage (matrix + SoA + findings + evidence register), soa, graph, or oscal.
 
@@ -135,10 +143,24 @@ def export(
     workspace = ctx.workspace()
     if kind == "graph":
         return write_output(graph_export(workspace.store, chosen, graph_name), output)
+    if framework_id is not None:
+        return write_output(_framework_coverage(workspace.store, framework_id, kind, chosen, as_of), output)
     pack = audit_pack(workspace, as_of.date() if as_of else None, with_findings=kind != "soa")
     if kind == "oscal" and output is not None:
         return _write_oscal(pack, workspace.config.name, output)
     write_output(_audit_file(kind, chosen, pack, workspace.config.name), output)
+
+
+def _framework_coverage(store: Store, framework: str, kind: str, fmt: str, as_of: datetime | None) -> str:
+    """Coverage carried across to another framework's controls (aimsgraph.crosswalk.coverage)."""
+    from dataclasses import asdict
+
+    from aimsgraph.crosswalk.coverage import COLUMNS, framework_coverage
+
+    if kind != "coverage" or fmt not in ("csv", "json"):
+        raise InputError("--framework goes with 'export coverage' as csv or json", field="--framework")
+    rows = [asdict(r) for r in framework_coverage(store, framework, as_of.date() if as_of else None)]
+    return render_rows(rows, COLUMNS, fmt)
 
 
 def _write_oscal(pack: AuditPack, name: str, output: Path) -> None:

@@ -35,6 +35,8 @@ class AIMS(DefinedNamespace):
     LinkMethod: URIRef
     LinkStatus: URIRef
     Manual: URIRef
+    Mapping: URIRef
+    MappingActivity: URIRef
     Mitigate: URIRef
     NotStarted: URIRef
     OperatingEvidence: URIRef
@@ -84,6 +86,7 @@ class AIMS(DefinedNamespace):
     evidenceKind: URIRef
     file: URIRef
     forSystem: URIRef
+    fromControl: URIRef
     governs: URIRef
     group: URIRef
     hasRole: URIRef
@@ -102,6 +105,11 @@ class AIMS(DefinedNamespace):
     learntFrom: URIRef
     lifecycleStage: URIRef
     likelihood: URIRef
+    mappingJustification: URIRef
+    mappingRank: URIRef
+    mappingScore: URIRef
+    mappingStatus: URIRef
+    mapsTo: URIRef
     matchedTerm: URIRef
     method: URIRef
     model: URIRef
@@ -113,6 +121,7 @@ class AIMS(DefinedNamespace):
     passage: URIRef
     rank: URIRef
     recordedSha256: URIRef
+    relation: URIRef
     relevantRole: URIRef
     remediation: URIRef
     requiredCount: URIRef

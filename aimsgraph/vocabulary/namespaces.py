@@ -22,6 +22,9 @@ __all__ = [
     "GraphName",
     "local_id",
     "org_iri",
+    "control_iri",
+    "framework_iri",
+    "mapping_iri",
     "requirement_id",
     "requirement_iri",
     "view_iri",
@@ -55,6 +58,8 @@ class GraphName(StrEnum):
     SUGGESTIONS = "suggestions"
     REVIEWS = "reviews"
     HISTORY = "history"
+    FRAMEWORKS = "frameworks"  # other frameworks' controls as SKOS concept schemes (aimsgraph.crosswalk)
+    MAPPINGS = "mappings"  # crosswalk mappings from those controls to requirements, with provenance
     COVERAGE = "coverage"  # derived: the coverage view (ontology/view.ttl), recomputed from DERIVED_FROM's graphs
 
     @property
@@ -72,6 +77,21 @@ DERIVED_FROM: dict[GraphName, tuple[GraphName, ...]] = {
 def view_iri(kind: str, key: str) -> URIRef:
     """IRI of a node of the coverage view: urn:aims:coverage:<kind>:<key> (requirement, system, document)."""
     return URIRef(f"urn:aims:coverage:{kind}:{quote(key, safe='._-')}")
+
+
+def framework_iri(framework: str) -> URIRef:
+    """IRI of an imported framework (a skos:ConceptScheme): urn:aims:framework:<id>."""
+    return URIRef(f"urn:aims:framework:{quote(framework, safe='._-')}")
+
+
+def control_iri(framework: str, control: str) -> URIRef:
+    """IRI of a control of an imported framework: urn:aims:framework:<framework id>/<control id>."""
+    return URIRef(f"{framework_iri(framework)}/{quote(control, safe='._-')}")
+
+
+def mapping_iri(framework: str, control: str, requirement: str) -> URIRef:
+    """IRI of a mapping from a framework's control to a requirement (one per pair, whatever its relation)."""
+    return URIRef(f"urn:aims:mapping:{quote(framework, safe='._-')}/{quote(control, safe='._-')}/{requirement}")
 
 
 def requirement_iri(requirement_id: str) -> URIRef:
