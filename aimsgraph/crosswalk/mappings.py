@@ -120,11 +120,11 @@ def read_sssom(path: Path, framework: str, controls: set[str]) -> list[Mapping]:
     for column in ("subject_id", "predicate_id", "object_id"):
         if column not in frame.columns:
             raise InputError("missing column", source=str(path), field=column)
-    offset = _header_lines(path) + 1  # the line of the first row: after the metadata block and the header
+    lines = _row_lines(path)
     out: list[Mapping] = []
-    for index, row in enumerate(frame.to_dict("records")):
-        line = offset + index
-        predicate = str(row["predicate_id"])
+    for row in frame.to_dict("records"):
+        subject, predicate, obj = (str(row[c]) for c in ("subject_id", "predicate_id", "object_id"))
+        line = lines.get((subject, predicate, obj), 0) or None
         if predicate not in PREDICATES:
             raise InputError(
                 f"unknown predicate '{predicate}' (one of {', '.join(PREDICATES)})",
@@ -133,10 +133,8 @@ def read_sssom(path: Path, framework: str, controls: set[str]) -> list[Mapping]:
                 field="predicate_id",
             )
         justification = str(row.get("mapping_justification") or "semapv:UnspecifiedMatching").split(":")[-1]
-        mapping = Mapping(
-            framework, _local(str(row["subject_id"])), _local(str(row["object_id"])), predicate, justification
-        )
-        out.append(_checked(mapping, controls, str(path), line, ["subject_id", "object_id"]))
+        mapping = Mapping(framework, _local(subject), _local(obj), predicate, justification)
+        out.append(_checked(mapping, controls, str(path), line or 0, ["subject_id", "object_id"]))
     return out
 
 
@@ -149,10 +147,22 @@ def _sssom():  # type: ignore[no-untyped-def]  # the sssom package is an optiona
     return sssom
 
 
-def _header_lines(path: Path) -> int:
-    """Lines of the metadata block (#) and the column header."""
+def _row_lines(path: Path) -> dict[tuple[str, str, str], int]:
+    """The file line of each (subject, predicate, object) row (the parser may reorder rows)."""
+    found: dict[tuple[str, str, str], int] = {}
+    header: list[str] = []
     with path.open(encoding="utf-8") as stream:
-        return sum(1 for text in stream if text.startswith("#")) + 1
+        for number, text in enumerate(stream, start=1):
+            if text.startswith("#") or not text.strip():
+                continue
+            cells = text.rstrip("\n").split("\t")
+            if not header:
+                header = cells
+                continue
+            row = dict(zip(header, cells, strict=False))
+            key = (row.get("subject_id", ""), row.get("predicate_id", ""), row.get("object_id", ""))
+            found.setdefault(key, number)
+    return found
 
 
 def _local(curie: str) -> str:
