@@ -194,7 +194,7 @@ def import_framework(store: Store, framework: str, title: str, controls: list[Co
 
 def list_frameworks(store: Store) -> list[FrameworkInfo]:
     """The imported frameworks with their number of controls."""
-    return [FrameworkInfo(str(i), str(t), int(n)) for i, t, n in store.values(SCHEMES)]
+    return [FrameworkInfo(str(i), str(t), int(n or 0)) for i, t, n in store.values(SCHEMES)]
 
 
 def framework_controls(store: Store, framework: str) -> list[Control]:

@@ -12,6 +12,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import PROV, SKOS, XSD
@@ -138,7 +139,7 @@ def read_sssom(path: Path, framework: str, controls: set[str]) -> list[Mapping]:
     return out
 
 
-def _sssom():  # type: ignore[no-untyped-def]  # the sssom package is an optional extra
+def _sssom() -> Any:  # the sssom package is an optional extra (typed Any: it ships no type hints)
     try:
         import sssom.parsers
         import sssom.writers
@@ -257,8 +258,8 @@ def stored_mappings(store: Store, framework: str, statuses: Collection[str] | No
                     by_predicate[str(relation)],
                     str(justification).rsplit("/", 1)[-1],
                     name,
-                    score and float(score),
-                    rank and int(rank),
+                    float(score) if score else None,
+                    int(rank) if rank else None,
                     str(agent).rsplit(":", 1)[-1],
                     str(time),
                 )
