@@ -115,6 +115,12 @@ def test_framework_coverage_follows_the_predicates(mini_dir: Path, tmp_path: Pat
     assert {r["control"]: r["status"] for r in rows if r["scope"] == "organisation"} == expected
     covered = next(r for r in rows if r["control"] == "X-1" and r["scope"] == "organisation")
     assert covered["covered_by"] and covered["evidence"]  # the evidence behind the carried status
+    # the saved query (over the coverage view and the mappings) gives the same statuses and evidence
+    saved = run_cli("-w", str(mini_dir), "query", "framework-controls", "-p", "framework=X", "--format", "csv")
+    assert saved.exit_code == 0, saved.stderr
+    by_query = {r["control"]: r for r in csv.DictReader(saved.stdout.splitlines())}
+    assert {c: r["status"] for c, r in by_query.items()} == expected
+    assert set(by_query["X-1"]["evidence"].split()) == set(covered["evidence"])
 
 
 def test_suggested_mappings_are_reviewed_with_provenance(mini_dir: Path, tmp_path: Path) -> None:
@@ -195,3 +201,50 @@ def test_bad_input_is_one_line_and_changes_nothing(case: str, mini_dir: Path, tm
     assert len(lines) == 1 and lines[0].startswith("aimsgraph: error: ") and expected in lines[0], result.stderr
     assert "Traceback" not in result.stderr
     assert _stored(mini_dir) == before
+
+
+def test_oscal_catalog_import(mini_dir: Path, tmp_path: Path) -> None:
+    catalog = {
+        "catalog": {
+            "uuid": "00000000-0000-4000-8000-000000000000",
+            "metadata": {"title": "Tiny Catalog", "version": "1", "oscal-version": "1.1.2"},
+            "groups": [
+                {
+                    "id": "gv",
+                    "title": "Govern",
+                    "controls": [
+                        {
+                            "id": "gv-1",
+                            "title": "Policies",
+                            "props": [{"name": "label", "value": "GV-1"}],
+                            "parts": [{"id": "gv-1_smt", "name": "statement", "prose": "Keep an AI policy."}],
+                            "controls": [
+                                {
+                                    "id": "gv-1.1",
+                                    "title": "Review",
+                                    "parts": [{"name": "statement", "prose": "Review it."}],
+                                }
+                            ],
+                        }
+                    ],
+                }
+            ],
+        }
+    }
+    path = tmp_path / "tiny.json"
+    path.write_text(json.dumps(catalog), encoding="utf-8")
+    result = run_cli("-w", str(mini_dir), "framework", "import", str(path), "--id", "TINY")
+    assert result.exit_code == 0, result.stderr
+    listed = json.loads(run_cli("-w", str(mini_dir), "framework", "list", "--format", "json").stdout)
+    assert listed == [{"id": "TINY", "title": "Tiny Catalog", "controls": 3}]
+    workspace = Workspace.open(mini_dir)
+    try:
+        rows = workspace.store.values(
+            "SELECT ?n ?def ?parent WHERE { GRAPH <urn:aims:graph:frameworks> { ?c skos:notation ?n "
+            "OPTIONAL { ?c skos:definition ?def } OPTIONAL { ?c skos:broader/skos:notation ?parent } } }"
+        )
+    finally:
+        workspace.close()
+    assert sorted(rows, key=str) == sorted(
+        [("gv", None, None), ("GV-1", "Keep an AI policy.", "gv"), ("gv-1.1", "Review it.", "GV-1")], key=str
+    )
