@@ -17,7 +17,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from aimsgraph.crosswalk.frameworks import Control, column_map, read_csv
-from aimsgraph.crosswalk.suggest import control_query
+from aimsgraph.crosswalk.suggest import WEIGHTS, control_query
 from aimsgraph.suggest.embedding import EmbeddingCache, load_encoder
 from aimsgraph.suggest.ranking import Ranker, Weights
 from benchmarks.eval_retrieval import DATA, metrics
@@ -25,9 +25,9 @@ from benchmarks.eval_split import PARTS, scf_family, split_groups
 
 ALL = "all"
 METHODS = {
-    "crosswalk suggest": Weights(),
-    "BM25 alone": Weights(dense=0.0),
-    "embeddings alone": Weights(dense=1.0),
+    "crosswalk suggest": WEIGHTS,
+    "BM25 alone": Weights(dense=0.0, best_passage=WEIGHTS.best_passage),
+    "embeddings alone": Weights(dense=1.0, best_passage=WEIGHTS.best_passage),
 }
 DOCUMENT = "document suggest"
 

@@ -28,10 +28,15 @@ from aimsgraph.crosswalk.mappings import (
     stored_mappings,
     write_sssom,
 )
-from aimsgraph.crosswalk.suggest import contract_rows, rank_controls, review_mappings, suggest_mappings
+from aimsgraph.crosswalk.suggest import (
+    contract_rows,
+    crosswalk_ranker,
+    rank_controls,
+    review_mappings,
+    suggest_mappings,
+)
 from aimsgraph.errors import InputError
 from aimsgraph.suggest.review import default_reviewer
-from aimsgraph.suggest.suggestions import make_ranker
 
 EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 MAPPING_COLUMNS = ["control", "requirement", "predicate", "status", "score", "rank", "justification", "agent", "time"]
@@ -152,7 +157,9 @@ def suggest(
     if ctx.workspace_dir is None and path.suffix.lower() == ".csv":
         if not path.is_file():
             raise InputError("no such file", source=source)
-        ranked = rank_controls(make_ranker(model or "default"), read_csv(path, column_map(columns), separators), top_k)
+        ranked = rank_controls(
+            crosswalk_ranker(model or "default"), read_csv(path, column_map(columns), separators), top_k
+        )
         rows = contract_rows(ranked)
         text = (
             json.dumps(rows, indent=2) + "\n"
@@ -161,7 +168,7 @@ def suggest(
         )
         return write_output(text, output)
     workspace = ctx.workspace()
-    ranker = make_ranker(model or workspace.config.model, workspace.state_dir / "cache" / "embeddings")
+    ranker = crosswalk_ranker(model or workspace.config.model, workspace.state_dir / "cache" / "embeddings")
     found = suggest_mappings(workspace.store, source, ranker, top_k, reviewer)
     write_output(render_rows([asdict(m) for m in found], MAPPING_COLUMNS, fmt), output)
 

@@ -9,14 +9,19 @@ never carry coverage; a review accepts them (with a SKOS predicate) or rejects t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from aimsgraph.crosswalk.frameworks import Control, framework_controls
 from aimsgraph.crosswalk.mappings import PREDICATES, Mapping, store_mappings, stored_mappings
 from aimsgraph.errors import InputError
 from aimsgraph.store import Store
-from aimsgraph.suggest.ranking import Match, Ranker
+from aimsgraph.suggest.embedding import EmbeddingCache, load_encoder
+from aimsgraph.suggest.ranking import Match, Ranker, Weights
 
+# Chosen on the tuning part of SCF (benchmarks/eval_crosswalk.py): a control's title-with-text passage counts less
+# against its whole text (title, text and parents' titles) than a document's best passage does.
+WEIGHTS = Weights(best_passage=0.3)
 JUSTIFICATION = {
     "hybrid": "CompositeMatching",
     "lexical": "LexicalMatching",
@@ -43,6 +48,11 @@ def control_query(control: Control, by_id: dict[str, Control]) -> ControlQuery:
         parent = by_id[parent].parent
     full = f"{control.title}. {control.text}" if control.text else control.title
     return ControlQuery(control.id, [control.title, full], " ".join(parents))
+
+
+def crosswalk_ranker(model: str = "default", cache_dir: Path | None = None, weights: Weights = WEIGHTS) -> Ranker:
+    """A ranker over the built-in catalog for controls (WEIGHTS), with the model a config setting names."""
+    return Ranker(load_encoder(model), EmbeddingCache(cache_dir), weights)
 
 
 def rank_controls(ranker: Ranker, controls: list[Control], top_k: int) -> dict[str, list[Match]]:
