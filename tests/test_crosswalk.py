@@ -115,6 +115,13 @@ def test_framework_coverage_follows_the_predicates(mini_dir: Path, tmp_path: Pat
     assert {r["control"]: r["status"] for r in rows if r["scope"] == "organisation"} == expected
     covered = next(r for r in rows if r["control"] == "X-1" and r["scope"] == "organisation")
     assert covered["covered_by"] and covered["evidence"]  # the evidence behind the carried status
+    # findings about a mapped requirement's gap name the controls mapped to it
+    validated = run_cli("-w", str(mini_dir), "validate", "--format", "json")
+    assert validated.stdout.startswith("{"), validated.stderr
+    report = json.loads(validated.stdout)
+    missing = next(r["requirements"][0].split()[0] for r in rows if r["control"] == "X-3")
+    named = [f["message"] for f in report["findings"] if f["requirement"] == missing and "mapped from" in f["message"]]
+    assert named and all("X X-1, X X-2, X X-3" in message for message in named)
     # the saved query (over the coverage view and the mappings) gives the same statuses and evidence
     saved = run_cli("-w", str(mini_dir), "query", "framework-controls", "-p", "framework=X", "--format", "csv")
     assert saved.exit_code == 0, saved.stderr

@@ -14,6 +14,7 @@ from rdflib.namespace import RDF
 
 from aimsgraph.cli import EXIT_GAPS, EXIT_OK, Context, pass_context
 from aimsgraph.cli.output import json_report, output_options, write_output
+from aimsgraph.crosswalk.findings import with_mapped_controls
 from aimsgraph.errors import InputError
 from aimsgraph.rules.findings import JSON_FIELDS, SH, Finding, ValidationReport
 from aimsgraph.rules.validation import validate_workspace
@@ -116,6 +117,7 @@ def validate(
     report = validate_workspace(
         workspace, day, list(extra), record=True, engine="pyshacl" if engine == "pyshacl" else "fast"
     )
+    report = with_mapped_controls(report, workspace.store)  # name other frameworks' controls behind each gap
     if fmt == "json":
         text = json_report(report.to_json())
     elif fmt == "csv":
