@@ -123,9 +123,9 @@ def _accept_workspace(command: click.Command) -> None:
 
 
 def _register() -> None:
-    from aimsgraph.cli import answers, documents, explorer, foundation, gaps, history
+    from aimsgraph.cli import answers, crosswalk, documents, explorer, foundation, gaps, history
 
-    for module in (foundation, explorer, answers, documents, gaps, history):
+    for module in (foundation, explorer, answers, documents, gaps, history, crosswalk):
         for command in module.COMMANDS:
             if command.name not in _NO_WORKSPACE:
                 _accept_workspace(command)

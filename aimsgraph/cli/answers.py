@@ -27,6 +27,7 @@ from aimsgraph.query.sparql import (
 
 if TYPE_CHECKING:
     from aimsgraph.export.audit import AuditPack
+    from aimsgraph.store import Store
 
 
 def _render(outcome_fmt: str, outcome: object) -> str:
@@ -142,9 +143,16 @@ def _export_format(kind: str, fmt: str | None, output: Path | None) -> str:
     type=click.DateTime(["%Y-%m-%d"]),
     help="Coverage on this date, with the org facts of that date (not in the future; default today).",
 )
+@click.option("--framework", "framework_id", help="coverage: of this imported framework's controls (csv|json).")
 @pass_context
 def export(
-    ctx: Context, kind: str, output: Path | None, fmt: str | None, graph_name: str | None, as_of: datetime | None
+    ctx: Context,
+    kind: str,
+    output: Path | None,
+    fmt: str | None,
+    graph_name: str | None,
+    as_of: datetime | None,
+    framework_id: str | None,
 ) -> None:
     """Export KIND: coverage (matrix + SoA + findings + evidence register), soa, graph, or oscal.
 
@@ -160,11 +168,25 @@ def export(
     workspace = ctx.workspace()
     if kind == "graph":
         return write_output(graph_export(workspace.store, chosen, graph_name), output)
+    if framework_id is not None:
+        return write_output(_framework_coverage(workspace.store, framework_id, kind, chosen, as_of), output)
     note_earliest(workspace.store, day)
     pack = audit_pack(workspace, day, with_findings=kind != "soa")
     if kind == "oscal" and output is not None:
         return _write_oscal(pack, workspace.config.name, output)
     write_output(_audit_file(kind, chosen, pack, workspace.config.name), output)
+
+
+def _framework_coverage(store: Store, framework: str, kind: str, fmt: str, as_of: datetime | None) -> str:
+    """Coverage carried across to another framework's controls (aimsgraph.crosswalk.coverage)."""
+    from dataclasses import asdict
+
+    from aimsgraph.crosswalk.coverage import COLUMNS, framework_coverage
+
+    if kind != "coverage" or fmt not in ("csv", "json"):
+        raise InputError("--framework goes with 'export coverage' as csv or json", field="--framework")
+    rows = [asdict(r) for r in framework_coverage(store, framework, as_of.date() if as_of else None)]
+    return render_rows(rows, COLUMNS, fmt)
 
 
 def _write_oscal(pack: AuditPack, name: str, output: Path) -> None:

@@ -12,6 +12,7 @@ import click
 from aimsgraph.cli import EXIT_GAPS, EXIT_OK, Context, pass_context
 from aimsgraph.cli.days import note_earliest, parse_day
 from aimsgraph.cli.output import is_stdio, json_report, output_options, read_stdin, write_output
+from aimsgraph.crosswalk.findings import with_mapped_controls
 from aimsgraph.rules.findings import JSON_FIELDS, Finding, ValidationReport
 from aimsgraph.rules.shacl_report import report_graph
 from aimsgraph.rules.validation import read_extra_shapes, validate_workspace
@@ -103,6 +104,7 @@ def validate(
     report = validate_workspace(
         workspace, day, shapes, record=True, engine="pyshacl" if engine == "pyshacl" else "fast"
     )
+    report = with_mapped_controls(report, workspace.store)  # name other frameworks' controls behind each gap
     if fmt == "json":
         text = json_report(report.to_json())
     elif fmt == "csv":

@@ -37,6 +37,8 @@ class AIMS(DefinedNamespace):
     LinkMethod: URIRef
     LinkStatus: URIRef
     Manual: URIRef
+    Mapping: URIRef
+    MappingActivity: URIRef
     Mitigate: URIRef
     NotStarted: URIRef
     OperatingEvidence: URIRef
@@ -95,6 +97,7 @@ class AIMS(DefinedNamespace):
     fileChanged: URIRef
     fileOf: URIRef
     forSystem: URIRef
+    fromControl: URIRef
     governs: URIRef
     group: URIRef
     hasRole: URIRef
@@ -113,6 +116,11 @@ class AIMS(DefinedNamespace):
     learntFrom: URIRef
     lifecycleStage: URIRef
     likelihood: URIRef
+    mappingJustification: URIRef
+    mappingRank: URIRef
+    mappingScore: URIRef
+    mappingStatus: URIRef
+    mapsTo: URIRef
     matchedTerm: URIRef
     method: URIRef
     model: URIRef
@@ -126,6 +134,7 @@ class AIMS(DefinedNamespace):
     path: URIRef
     rank: URIRef
     recordedSha256: URIRef
+    relation: URIRef
     relevantRole: URIRef
     remediation: URIRef
     removedCount: URIRef

@@ -22,8 +22,11 @@ __all__ = [
     "GraphName",
     "change_file_iri",
     "change_iri",
+    "control_iri",
     "file_record_iri",
+    "framework_iri",
     "local_id",
+    "mapping_iri",
     "org_iri",
     "requirement_id",
     "requirement_iri",
@@ -58,6 +61,8 @@ class GraphName(StrEnum):
     SUGGESTIONS = "suggestions"
     REVIEWS = "reviews"
     HISTORY = "history"
+    FRAMEWORKS = "frameworks"  # other frameworks' controls as SKOS concept schemes (aimsgraph.crosswalk)
+    MAPPINGS = "mappings"  # crosswalk mappings from those controls to requirements, with provenance
     COVERAGE = "coverage"  # derived: the coverage view (ontology/view.ttl), recomputed from DERIVED_FROM's graphs
 
     @property
@@ -90,6 +95,21 @@ def change_file_iri(ident: str, number: int) -> URIRef:
 def file_record_iri(evidence_id: str, stamp: str) -> URIRef:
     """IRI of a recorded hash of an evidence file (history graph): urn:aims:file-record:<evidence id>.<time>."""
     return URIRef(f"urn:aims:file-record:{quote(evidence_id, safe='._-')}.{stamp}")
+
+
+def framework_iri(framework: str) -> URIRef:
+    """IRI of an imported framework (a skos:ConceptScheme): urn:aims:framework:<id>."""
+    return URIRef(f"urn:aims:framework:{quote(framework, safe='._-')}")
+
+
+def control_iri(framework: str, control: str) -> URIRef:
+    """IRI of a control of an imported framework: urn:aims:framework:<framework id>/<control id>."""
+    return URIRef(f"{framework_iri(framework)}/{quote(control, safe='._-')}")
+
+
+def mapping_iri(framework: str, control: str, requirement: str) -> URIRef:
+    """IRI of a mapping from a framework's control to a requirement (one per pair, whatever its relation)."""
+    return URIRef(f"urn:aims:mapping:{quote(framework, safe='._-')}/{quote(control, safe='._-')}/{requirement}")
 
 
 def requirement_iri(requirement_id: str) -> URIRef:
