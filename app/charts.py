@@ -217,6 +217,12 @@ def heatmap(
     return _svg(width, height, "share of requirements covered per group and AI system", body, scroll=True)
 
 
+def _cell(value: object) -> str:
+    """A table cell's text, HTML-escaped and with Markdown's link and image brackets as entities, so user text never
+    becomes a link or an image however the surrounding Markdown is read."""
+    return escape(str(value)).replace("[", "&#91;").replace("]", "&#93;").replace("!", "&#33;")
+
+
 def table(rows: Sequence[Mapping[str, Any]], limit: int = 200, height: int = 320) -> str:
     """Rows as a plain HTML table that scrolls past `height` px, the first `limit` rows with a count of the rest.
 
@@ -226,9 +232,7 @@ def table(rows: Sequence[Mapping[str, Any]], limit: int = 200, height: int = 320
         return ""
     names = list(rows[0])
     head = "".join(f"<th>{escape(n)}</th>" for n in names)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{escape(str(r.get(n, '')))}</td>" for n in names) + "</tr>" for r in rows[:limit]
-    )
+    body = "".join("<tr>" + "".join(f"<td>{_cell(r.get(n, ''))}</td>" for n in names) + "</tr>" for r in rows[:limit])
     more = f"<p><small>{len(rows) - limit} more not shown.</small></p>" if len(rows) > limit else ""
     return (
         f'<div style="max-height:{height}px;overflow-y:auto"><table style="width:100%;font-size:0.9em">'
