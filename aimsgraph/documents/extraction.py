@@ -262,8 +262,6 @@ def _read_docx(data: bytes) -> Read:
 
     _check_zip(data)
     document = docx.Document(io.BytesIO(data))
-    # Style names by id, read once: `paragraph.style` searches the style part on every call (most of the time).
-    names = {s.style_id: s.name or "" for s in document.styles}
     blocks: list[Block] = []
     headings: list[tuple[int, str]] = []
     for item in document.iter_inner_content():
@@ -271,7 +269,7 @@ def _read_docx(data: bytes) -> Read:
             blocks += [Block(row, None, tuple(h for _, h in headings)) for row in _table_rows(item)]
             continue
         text = _clean(item.text)
-        style = names.get(item._p.style or "", "")
+        style = (item.style.name or "") if item.style is not None else ""  # public API only (no private _p)
         if not text:
             continue
         if style.startswith("Heading") or style == "Title":
