@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import importlib.metadata
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -25,22 +26,15 @@ def test_ontology_is_read_through_importlib_resources() -> None:
 
 @pytest.mark.slow
 def test_wheel_ships_ontology_shapes_and_demo(tmp_path: Path) -> None:
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            str(tmp_path),
-            str(ROOT),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    # Built from the committed files alone: a build/ or *.egg-info left in the checkout would let setuptools ship
+    # modules that pyproject's package list leaves out, hiding the mistake from this test.
+    source = tmp_path / "source"
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, check=True, capture_output=True).stdout
+    for name in filter(None, tracked.decode().split("\0")):
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, source / name)
+    command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path)]
+    subprocess.run([*command, str(source)], check=True, capture_output=True)
     wheel = next(tmp_path.glob("aimsgraph-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     for name in ONTOLOGY_FILES:
@@ -53,6 +47,10 @@ def test_wheel_ships_ontology_shapes_and_demo(tmp_path: Path) -> None:
         files = [p.name for p in (demo / folder).iterdir() if p.is_file()]
         assert files and all(f"aimsgraph/demo_org/{folder}/{name}" in names for name in files), folder
     assert not any("/tools/" in n for n in names)
+    # Every module of the library and the explorer, so a subpackage missing from pyproject's list cannot ship broken.
+    modules = [f"aimsgraph/{p.relative_to(ROOT / 'aimsgraph')}" for p in (ROOT / "aimsgraph").rglob("*.py")]
+    modules += [f"aimsgraph/app/{p.relative_to(ROOT / 'app')}" for p in (ROOT / "app").rglob("*.py")]
+    assert sorted(m for m in modules if m not in names) == []
 
 
 def test_python_dash_m_runs_the_cli() -> None:
