@@ -73,7 +73,7 @@ def coverage_figures(app: st_testing.AppTest) -> tuple[str, str]:
     """The Overview's organisation figure and 'Without evidence' (accepting design evidence for a control moves it
     from missing to design-only, so the second changes even when the first does not)."""
     figures = {m.label: m.value for m in app.metric}
-    return figures["Organisation: requirements covered"], figures["Without evidence"]
+    return figures["Covered / applicable"], figures["Without evidence"]
 
 
 def test_accepting_a_suggestion_changes_coverage(suggested_demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:

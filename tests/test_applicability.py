@@ -49,7 +49,7 @@ def _overview_figure(demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv(WORKSPACE_ENV, str(demo_dir))
     app = st_testing.AppTest.from_file(str(app_entry()), default_timeout=90).run()
     assert not app.exception
-    return str({m.label: m.value for m in app.metric}["Organisation: requirements covered"])
+    return str({m.label: m.value for m in app.metric}["Covered / applicable"])
 
 
 def test_one_figure_per_scope_everywhere(demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:

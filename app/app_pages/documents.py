@@ -69,7 +69,12 @@ if docs:
         pd.DataFrame([{**d, "id": links.href("documents", id=d["id"])} for d in docs]),
         hide_index=True,
         width="stretch",
-        column_config={"id": links.link_column("documents", "id")},
+        # Title and file give way so that kind and dates stay on screen at 1440 px.
+        column_config={
+            "id": links.link_column("documents", "id"),
+            "title": st.column_config.TextColumn(width="medium"),
+            "file": st.column_config.TextColumn(width="medium"),
+        },
     )
 else:
     st.info("No documents yet: list them in org/evidence.yaml or upload them here.")

@@ -11,11 +11,8 @@ st.title("Overview")
 figures = state.overview(root)
 
 cols = st.columns(6)
-cols[0].metric(
-    "Organisation: requirements covered",
-    f"{figures.covered} / {figures.required}",
-    help="Covered applicable leaf requirements out of applicable ones (excluded and not-applicable do not count)",
-)
+# Labels short enough to show whole in a sixth of the page at 1440 px; the caption below names the scope.
+cols[0].metric("Covered / applicable", f"{figures.covered} / {figures.required}")
 cols[1].metric(
     "Organisation coverage", f"{100 * figures.covered / figures.required:.0f} %" if figures.required else "–"
 )
@@ -23,6 +20,10 @@ cols[2].metric("Without evidence", figures.missing, help="Requirements with no e
 cols[3].metric("Violations", figures.severities["violation"])
 cols[4].metric("AI systems", len(state.systems(root)))
 cols[5].metric("Suggestions to review", len(state.suggestions(root)))
+st.caption(
+    "Scope: the organisation. Covered applicable leaf requirements out of applicable ones; excluded (SoA) and "
+    "not-applicable (role, stage, supplier) requirements do not count. Each AI system's figure: Coverage per scope."
+)
 
 left, right = st.columns([3, 2])
 with left:

@@ -18,11 +18,17 @@ names = {s["id"]: f"{s['id']} — {s['name']}" for s in systems}
 unknown = links.follow("id", "system_choice", names)
 if unknown is not None:
     links.not_found("AI system", unknown, "systems", names, key="system_search_missing")
+# A system with no impact assessment says so in its row (A.5.2), instead of an empty cell.
+inventory = [
+    {**s, "id": links.href("systems", id=s["id"]), "impact assessment": s["impact assessment"] or "⚠ missing"}
+    for s in systems
+]
 st.dataframe(
-    pd.DataFrame([{**s, "id": links.href("systems", id=s["id"])} for s in systems]),
+    pd.DataFrame(inventory),
     hide_index=True,
     width="stretch",
-    column_config={"id": links.link_column("systems", "id")},
+    # The name takes what is left, so every column (the supplier last) stays on screen at 1440 px.
+    column_config={"id": links.link_column("systems", "id"), "name": st.column_config.TextColumn(width="medium")},
 )
 chosen = st.selectbox("AI system", list(names), format_func=names.__getitem__, key="system_choice")
 links.publish("id", chosen, "system_choice")
@@ -39,7 +45,9 @@ with left:
         counts = frame.groupby(["likelihood", "impact"]).agg(risks=("id", "count"), ids=("id", ", ".join))
         grid = grid.merge(counts.reset_index(), how="left").fillna({"risks": 0, "ids": ""})
         grid["score"] = grid["likelihood"] * grid["impact"]
-        base = alt.Chart(grid).encode(x="likelihood:O", y=alt.Y("impact:O", sort="descending"))
+        base = alt.Chart(grid).encode(
+            x=alt.X("likelihood:O", axis=alt.Axis(labelAngle=0)), y=alt.Y("impact:O", sort="descending")
+        )
         cells = base.mark_rect().encode(
             color=alt.Color("score:Q", scale=alt.Scale(scheme="yelloworangered"), legend=None),
             tooltip=["likelihood", "impact", "ids"],
@@ -48,11 +56,14 @@ with left:
         st.altair_chart((cells + text).properties(height=260), width="stretch")
         st.dataframe(
             frame.assign(id=[links.href("risks", id=i) for i in frame["id"]])[
-                ["id", "title", "likelihood", "impact", "score", "treatment", "controls"]
+                ["id", "score", "likelihood", "impact", "treatment", "title", "controls"]
             ],
             hide_index=True,
             width="stretch",
-            column_config={"id": links.link_column("risks", "id")},
+            column_config={
+                "id": links.link_column("risks", "id"),
+                "title": st.column_config.TextColumn(width="medium"),
+            },
         )
 with right:
     st.subheader("Coverage of this system")
@@ -60,8 +71,8 @@ with right:
     rows = [
         {
             "requirement": links.href("requirements", id=r.id),
-            "title": r.title,
             "status": c.status,
+            "title": r.title,
             "why": c.reason or "",
         }
         for r in matrix.requirements
@@ -73,7 +84,10 @@ with right:
             hide_index=True,
             width="stretch",
             height=420,
-            column_config={"requirement": links.link_column("requirements", "requirement")},
+            column_config={
+                "requirement": links.link_column("requirements", "requirement"),
+                "title": st.column_config.TextColumn(width="medium"),
+            },
         )
     else:
         st.caption("No system-level requirements apply to this system.")
