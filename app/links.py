@@ -66,6 +66,13 @@ def not_found(kind: str, value: str, page: str, labels: Mapping[str, str], key: 
     st.stop()
 
 
+def follow_id(kind: str, page: str, labels: Mapping[str, str], key: str, missing_key: str) -> None:
+    """`follow` the URL's `id` into the widget `key`; an id naming none of `labels` is `not_found` (the run stops)."""
+    unknown = follow("id", key, labels)
+    if unknown is not None:
+        not_found(kind, unknown, page, labels, key=missing_key)
+
+
 def link_column(page: str, label: str) -> Any:
     """A dataframe column of deep links (the cell holds `page?id=X`) that shows X."""
     return st.column_config.LinkColumn(label, display_text=rf"{page}\?id=([^&]*)")

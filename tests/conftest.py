@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +60,18 @@ def demo(demo_dir: Path) -> Iterator[Workspace]:
     workspace.sync()
     yield workspace
     workspace.close()
+
+
+@contextmanager
+def opened(folder: Path) -> Iterator[Workspace]:
+    """The workspace in `folder`, closed after use (the CLI opens the on-disk store in between)."""
+    gc.collect()  # an in-process command's traceback cycle may still hold its store (and the store's lock)
+    workspace = Workspace.open(folder)
+    try:
+        yield workspace
+    finally:
+        workspace.close()
+        gc.collect()
 
 
 def run_cli(*args: str, stdin: str | bytes | None = None) -> Result:

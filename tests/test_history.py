@@ -3,38 +3,23 @@ of that day, the trend of runs (back-dated runs left out), a diff of two runs, a
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import pytest
 from aimsgraph.app import facts as app_facts
-from conftest import run_cli
 from rdflib.compare import to_isomorphic
 
 from aimsgraph.facts import build_org_graph, org_files
 from aimsgraph.facts.history import change_sets, org_as_of
 from aimsgraph.rules.validation import validate_workspace
 from aimsgraph.workspace import Workspace
+from tests.conftest import opened, run_cli
 
 EXCLUDED = "  - {control: A.5.5, applicable: false, owner: pnair, reviewed: 2026-09-17}\n"
 APPLICABLE = "  - {control: A.5.5, applicable: true, owner: pnair, reviewed: 2026-09-17}\n"
-
-
-@contextmanager
-def opened(folder: Path) -> Iterator[Workspace]:
-    """The workspace in `folder`, closed after use (the CLI opens the on-disk store in between)."""
-    gc.collect()  # an in-process command's traceback cycle may still hold its store (and the store's lock)
-    workspace = Workspace.open(folder)
-    try:
-        yield workspace
-    finally:
-        workspace.close()
-        gc.collect()
 
 
 def cli(folder: Path, *args: str, code: int = 0) -> str:

@@ -3,24 +3,21 @@ evidence stops counting, `aimsgraph evidence accept-change` registers the new ve
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import os
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
 
 from aimsgraph.coverage.matrix import coverage_matrix
 from aimsgraph.facts.integrity import HashCache
 from aimsgraph.rules.validation import validate_workspace
 from aimsgraph.vocabulary.namespaces import GraphName
 from aimsgraph.workspace import Workspace
+from tests.conftest import opened, run_cli
 
 # One registered file of each kind: two without a sha256 in the register (recorded at first sight), two with one.
 KINDS = {
@@ -44,18 +41,6 @@ def hash_findings(workspace_dir: Path) -> list[dict[str, str]]:
     result = run_cli("-w", str(workspace_dir), "validate", "--format", "json")
     assert result.exit_code in (0, 1), result.stderr
     return [f for f in json.loads(result.stdout)["findings"] if f["rule"] == "evidence-hash"]
-
-
-@contextmanager
-def opened(folder: Path) -> Iterator[Workspace]:
-    """The workspace in `folder`, closed after use (the CLI opens the on-disk store in between)."""
-    gc.collect()  # an in-process command's traceback cycle may still hold its store (and the store's lock)
-    workspace = Workspace.open(folder)
-    try:
-        yield workspace
-    finally:
-        workspace.close()
-        gc.collect()
 
 
 def current_evidence(workspace: Workspace, evidence: str) -> set[str]:

@@ -18,9 +18,7 @@ st.title("Documents")
 state.show_flash()
 docs = state.documents(root)
 names = {d["id"]: f"{d['id']} {d['title']}" for d in docs}
-unknown = links.follow("id", "doc_view", names)
-if unknown is not None:
-    links.not_found("document", unknown, "documents", names, key="doc_search_missing")
+links.follow_id("document", "documents", names, "doc_view", "doc_search_missing")
 opened = views.pick(st, "Open a document", names, key="doc_view", placeholder="Choose a document to read it")
 if opened != st.query_params.get("id") and "passage" in st.query_params:
     del st.query_params["passage"]  # the passage belonged to the document the URL named before

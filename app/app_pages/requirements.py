@@ -22,17 +22,8 @@ matrix = state.coverage(root)
 requirements = state.requirements()
 labels = {r.id: r.label for r in requirements}
 
-unknown = links.follow("id", "req_choice", labels)
-if unknown is not None:
-    links.not_found("requirement", unknown, "requirements", labels, key="req_search_missing")
-chosen = st.selectbox(
-    "Open a requirement",
-    list(labels),
-    format_func=labels.__getitem__,
-    index=None,
-    placeholder="Type an id or words of a title…",
-    key="req_choice",
-)
+links.follow_id("requirement", "requirements", labels, "req_choice", "req_search_missing")
+chosen = views.pick(st, "Open a requirement", labels, "req_choice", "Type an id or words of a title…")
 links.publish("id", chosen, "req_choice")
 
 

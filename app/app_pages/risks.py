@@ -15,9 +15,7 @@ if not risks:
     st.stop()
 by_id = {r["id"]: r for r in risks}
 labels = {r["id"]: f"{r['id']} {r['title']}" for r in risks}
-unknown = links.follow("id", "risk_choice", labels)
-if unknown is not None:
-    links.not_found("risk", unknown, "risks", labels, key="risk_search_missing")
+links.follow_id("risk", "risks", labels, "risk_choice", "risk_search_missing")
 
 frame = pd.DataFrame(
     [
@@ -45,14 +43,7 @@ st.dataframe(
         "title": st.column_config.TextColumn(width="large"),
     },
 )
-chosen = st.selectbox(
-    "Risk",
-    list(labels),
-    format_func=labels.__getitem__,
-    index=None,
-    key="risk_choice",
-    placeholder="Choose a risk to follow its chain",
-)
+chosen = views.pick(st, "Risk", labels, "risk_choice", "Choose a risk to follow its chain")
 links.publish("id", chosen, "risk_choice")
 if chosen is not None:
     risk = by_id[chosen]

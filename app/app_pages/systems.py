@@ -15,9 +15,7 @@ if not systems:
     st.stop()
 
 names = {s["id"]: f"{s['id']} — {s['name']}" for s in systems}
-unknown = links.follow("id", "system_choice", names)
-if unknown is not None:
-    links.not_found("AI system", unknown, "systems", names, key="system_search_missing")
+links.follow_id("AI system", "systems", names, "system_choice", "system_search_missing")
 # A system with no impact assessment says so in its row (A.5.2), instead of an empty cell.
 inventory = [
     {**s, "id": links.href("systems", id=s["id"]), "impact assessment": s["impact assessment"] or "⚠ missing"}
@@ -30,7 +28,7 @@ st.dataframe(
     # The name takes what is left, so every column (the supplier last) stays on screen at 1440 px.
     column_config={"id": links.link_column("systems", "id"), "name": st.column_config.TextColumn(width="medium")},
 )
-chosen = st.selectbox("AI system", list(names), format_func=names.__getitem__, key="system_choice")
+chosen = views.pick(st, "AI system", names, "system_choice")
 links.publish("id", chosen, "system_choice")
 
 left, right = st.columns(2)
