@@ -231,7 +231,9 @@ def suggest_for_workspace(
                 compared = np.stack([own[match.passage], unit_mean(own)])
                 for link in _learnt_from(accepted[match.requirement], compared):
                     graph.add((node, AIMS.learntFrom, URIRef(link)))
-    store.update(f"PREFIX aims: <{AIMS._NS}>\n" + _WITHDRAW + " ;\n" + _insert(graph))
+    # Only the suggestions graph is written: naming it keeps the coverage view and every other cache (a write of
+    # unknown extent would drop them all, and suggestions never count as coverage).
+    store.update(f"PREFIX aims: <{AIMS._NS}>\n" + _WITHDRAW + " ;\n" + _insert(graph), graphs=(GraphName.SUGGESTIONS,))
     return pending_suggestions(store)
 
 
