@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import json
 
+import pytest
+
 from aimsgraph.vocabulary.catalog import leaf_clause_ids, load_requirements, resolve_role
 from aimsgraph.vocabulary.namespaces import ROLE
 from tests.conftest import run_cli, shared_data
@@ -15,6 +17,7 @@ def structure() -> list[dict[str, str]]:
         return list(csv.DictReader(stream))
 
 
+@pytest.mark.shared_data
 def test_catalog_json_equals_the_structure_file() -> None:
     result = run_cli("catalog", "--format", "json")
     assert result.exit_code == 0

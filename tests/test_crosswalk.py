@@ -43,6 +43,7 @@ def _stored(workspace: Path) -> list[str]:
         opened.close()
 
 
+@pytest.mark.shared_data
 def test_scf_controls_and_mapping_import(mini_dir: Path) -> None:
     _import_scf(mini_dir)
     listed = json.loads(run_cli("-w", str(mini_dir), "framework", "list", "--format", "json").stdout)
@@ -62,6 +63,7 @@ def test_scf_controls_and_mapping_import(mini_dir: Path) -> None:
     assert again == listed
 
 
+@pytest.mark.shared_data
 def test_sssom_export_reads_back_unchanged(mini_dir: Path, tmp_path: Path) -> None:
     from sssom.parsers import parse_sssom_table
 
@@ -191,6 +193,7 @@ BAD_INPUT = {
 }
 
 
+@pytest.mark.shared_data
 @pytest.mark.parametrize("case", sorted(BAD_INPUT))
 def test_bad_input_is_one_line_and_changes_nothing(case: str, mini_dir: Path, tmp_path: Path) -> None:
     kind, name, text, expected = BAD_INPUT[case]

@@ -5,9 +5,13 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 
+import pytest
+
 from benchmarks.eval_retrieval import finos_documents, finos_passages, parts_of, scf_controls
 from benchmarks.eval_split import TEST, TUNE, split_groups
 from tests.conftest import shared_data
+
+pytestmark = pytest.mark.shared_data
 
 
 def test_split_depends_only_on_group_names_and_sizes() -> None:
