@@ -25,6 +25,7 @@ PAGES = {
         _page("systems", "AI systems", "memory"),
         _page("risks", "Risks", "warning"),
         _page("gaps", "Gaps", "report"),
+        _page("crosswalk", "Crosswalk", "compare_arrows"),
     ],
     "Evidence": [
         _page("suggestions", "Suggestions", "rule"),

@@ -28,6 +28,9 @@ from aimsgraph.workspace import Workspace
 
 if TYPE_CHECKING:
     from aimsgraph.analysis.impact import BrokenChain, Impact, SinglePoint, UnusedDocument
+    from aimsgraph.crosswalk.coverage import ControlCoverage
+    from aimsgraph.crosswalk.frameworks import Control, FrameworkInfo
+    from aimsgraph.crosswalk.mappings import Mapping
     from aimsgraph.suggest.suggestions import SuggestionView
 
 # session_state keys
@@ -238,6 +241,55 @@ def show_flash() -> None:
     level, message = st.session_state.pop(FLASH, (None, None))
     if message:
         {"warning": st.warning, "error": st.error}.get(level or "", st.success)(message)
+
+
+# ---------------------------------------------------------------- other frameworks (aimsgraph.crosswalk)
+@st.cache_data(show_spinner=False)
+def frameworks(root: str) -> list[FrameworkInfo]:
+    """The imported frameworks beside ISO/IEC 42001."""
+    from aimsgraph.crosswalk.frameworks import list_frameworks
+
+    return list_frameworks(_open(root).store)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def framework_controls(root: str, framework: str) -> list[Control]:
+    from aimsgraph.crosswalk.frameworks import framework_controls as controls
+
+    return controls(_open(root).store, framework)
+
+
+@st.cache_data(show_spinner="Carrying coverage across…", max_entries=8)
+def _framework_coverage(root: str, framework: str, generation: int) -> list[ControlCoverage]:
+    from aimsgraph.crosswalk.coverage import framework_coverage as carried
+
+    return carried(_open(root).store, framework)
+
+
+def framework_coverage(root: str, framework: str) -> list[ControlCoverage]:
+    """Every control of `framework` in every scope with its carried status (aimsgraph.crosswalk.coverage)."""
+    return _framework_coverage(root, framework, generation(root))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def mappings(root: str, framework: str, status: str) -> list[Mapping]:
+    """The stored mappings of `framework` with one status (accepted, suggested or rejected)."""
+    from aimsgraph.crosswalk.mappings import stored_mappings
+
+    return stored_mappings(_open(root).store, framework, {status})
+
+
+@st.cache_data(show_spinner=False)
+def mapped_controls(root: str) -> dict[str, list[Mapping]]:
+    """42001 requirement id -> the accepted mappings of every imported framework's controls to it."""
+    from aimsgraph.crosswalk.mappings import stored_mappings
+
+    store = _open(root).store
+    found: dict[str, list[Mapping]] = {}
+    for info in frameworks(root):
+        for mapping in stored_mappings(store, info.id):
+            found.setdefault(mapping.requirement, []).append(mapping)
+    return found
 
 
 # ---------------------------------------------------------------- analytics (aimsgraph.analysis.impact)

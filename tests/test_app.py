@@ -13,7 +13,18 @@ from aimsgraph.vocabulary.resources import app_entry
 from aimsgraph.workspace import Workspace
 
 st_testing = pytest.importorskip("streamlit.testing.v1")
-PAGES = ["overview", "requirements", "systems", "gaps", "suggestions", "documents", "graph", "sparql", "exports"]
+PAGES = [
+    "overview",
+    "requirements",
+    "systems",
+    "gaps",
+    "crosswalk",
+    "suggestions",
+    "documents",
+    "graph",
+    "sparql",
+    "exports",
+]
 
 
 @pytest.fixture

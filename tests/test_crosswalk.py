@@ -79,7 +79,7 @@ def test_sssom_export_reads_back_unchanged(mini_dir: Path, tmp_path: Path) -> No
     assert second.read_text(encoding="utf-8") == first.read_text(encoding="utf-8")
 
 
-def _small_framework(mini_dir: Path, tmp_path: Path) -> dict[str, str]:
+def small_framework(mini_dir: Path, tmp_path: Path) -> dict[str, str]:
     """Five controls mapped so that each carried status shows: returns control -> expected organisation status."""
     workspace = Workspace.open(mini_dir)
     workspace.sync()
@@ -108,7 +108,7 @@ def _small_framework(mini_dir: Path, tmp_path: Path) -> dict[str, str]:
 
 
 def test_framework_coverage_follows_the_predicates(mini_dir: Path, tmp_path: Path) -> None:
-    expected = _small_framework(mini_dir, tmp_path)
+    expected = small_framework(mini_dir, tmp_path)
     result = run_cli("-w", str(mini_dir), "export", "coverage", "--framework", "X", "--format", "json")
     assert result.exit_code == 0, result.stderr
     rows = json.loads(result.stdout)
@@ -133,7 +133,7 @@ def test_framework_coverage_follows_the_predicates(mini_dir: Path, tmp_path: Pat
 
 
 def test_suggested_mappings_are_reviewed_with_provenance(mini_dir: Path, tmp_path: Path) -> None:
-    _small_framework(mini_dir, tmp_path)
+    small_framework(mini_dir, tmp_path)
     made = run_cli("-w", str(mini_dir), "crosswalk", "suggest", "X", "--top-k", "2", "--model", "none",
                    "--format", "json")  # fmt: skip
     assert made.exit_code == 0, made.stderr

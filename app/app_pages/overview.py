@@ -6,6 +6,8 @@ import streamlit as st
 from aimsgraph.app import charts, links, state, views
 from aimsgraph.app.overview_data import STATUSES
 
+CARRIED = ("covered", "partial", "missing", "not-applicable", "unmapped")
+
 root = state.root()
 st.title("Overview")
 figures = state.overview(root)
@@ -24,6 +26,27 @@ st.caption(
     "Scope: the organisation. Covered applicable leaf requirements out of applicable ones; excluded (SoA) and "
     "not-applicable (role, stage, supplier) requirements do not count. Each AI system's figure: Coverage per scope."
 )
+
+frameworks = {f.id: f"{f.id} · {f.title}" for f in state.frameworks(root)}
+if frameworks:  # the coverage carried across to other frameworks (Crosswalk page), one chosen at a time
+    options = {"": "ISO/IEC 42001 (the figures above)", **frameworks}
+    links.follow("framework", "overview_framework", options)  # an unknown id shows the 42001 figures
+    chosen = st.selectbox("Framework", list(options), format_func=options.__getitem__, key="overview_framework")
+    links.publish("framework", chosen or None, "overview_framework")
+    if chosen:
+        carried = state.framework_coverage(root, chosen)
+        scopes = list(dict.fromkeys(r.scope for r in carried))
+        rows = [
+            {"scope": scope}
+            | {status: sum(1 for r in carried if r.scope == scope and r.status == status) for status in CARRIED}
+            for scope in scopes
+        ]
+        views.html(charts.table(rows), "The framework has no control with a text.")
+        st.markdown(
+            f"Each control's status is carried across from the 42001 requirements it maps to: "
+            f"{links.anchor('crosswalk', 'open it on the Crosswalk page', framework=chosen)}.",
+            unsafe_allow_html=True,
+        )
 
 left, right = st.columns([3, 2])
 with left:
