@@ -91,3 +91,21 @@ def test_unknown_framework_in_a_link_is_not_found(
 def test_no_framework_says_how_to_import_one(mini_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     app = _app(mini_dir, monkeypatch, "crosswalk")
     assert "framework import" in app.info[0].value
+
+
+def test_requirements_show_the_controls_mapped_to_them(
+    mini_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    small_framework(mini_dir, tmp_path)
+    mapping = (tmp_path / "x-map.csv").read_text(encoding="utf-8").splitlines()[1:]
+    requirement = mapping[0].split(",")[1]  # X-1 maps to it, and so does X-2
+    mapped_here = sorted(line.split(",")[0] for line in mapping if line.split(",")[1] == requirement)
+    app = _app(mini_dir, monkeypatch, "requirements", framework="X")
+    frame = app.dataframe[0].value
+    row = frame[frame["id"] == f"requirements?id={requirement}"]
+    assert row["X controls"].tolist() == [", ".join(mapped_here)]
+    app.query_params.clear()
+    app.query_params["id"] = requirement
+    app.run()
+    listed = next(m.value for m in app.markdown if "crosswalk?framework=X" in m.value)
+    assert all(f"control={c}" in listed for c in mapped_here)

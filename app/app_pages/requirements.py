@@ -66,6 +66,7 @@ def show_list() -> None:
         "Scope", scopes, key="req_scope", index=scopes.index(s) if (s := st.query_params.get("system")) in scopes else 0
     )
     system = None if scope == "organisation" else scope
+    mapped = framework_column()
     rows = []
     for r in requirements:
         found = rollup(matrix, r.id, system)
@@ -82,6 +83,7 @@ def show_list() -> None:
                 "in this scope": found.summary,
                 "why": found.reason,
             }
+            | ({mapped[0]: ", ".join(mapped[1].get(r.id, []))} if mapped else {})
         )
     st.caption(f"{len(rows)} of {len(requirements)} requirements · scope {scope}")
     if not rows:
@@ -97,6 +99,22 @@ def show_list() -> None:
             "title": st.column_config.TextColumn(width="large"),
         },
     )
+
+
+def framework_column() -> tuple[str, dict[str, list[str]]] | None:
+    """With other frameworks imported, a selector; the chosen one's column name and requirement -> its controls."""
+    known = [f.id for f in state.frameworks(root)]
+    if not known:
+        return None
+    links.follow("framework", "req_framework", known)
+    chosen = st.selectbox("Show the controls mapped from", ["(none)", *known], key="req_framework")
+    links.publish("framework", None if chosen == "(none)" else chosen, "req_framework")
+    if chosen == "(none)":
+        return None
+    by_requirement: dict[str, list[str]] = {}
+    for requirement, found in state.mapped_controls(root).items():
+        by_requirement[requirement] = sorted(m.control for m in found if m.framework == chosen)
+    return f"{chosen} controls", by_requirement
 
 
 def show_scopes(requirement: str) -> None:
@@ -182,6 +200,24 @@ def show_detail(requirement: str) -> None:
         )
     if not risks:
         st.caption("No risk treatment names this requirement.")
+    show_mapped_controls(requirement)
+
+
+def show_mapped_controls(requirement: str) -> None:
+    """The other frameworks' controls mapped to this requirement (accepted mappings), each a link to its crosswalk."""
+    if not state.frameworks(root):
+        return
+    st.markdown("#### Other frameworks' controls mapped to it")
+    mapped = state.mapped_controls(root).get(requirement, [])
+    parts = [
+        links.anchor("crosswalk", f"{m.framework} {m.control}", framework=m.framework, control=m.control)
+        + f" · {escape(m.predicate.removeprefix('skos:'))} · {escape(m.justification)}"
+        for m in sorted(mapped, key=lambda m: (m.framework, m.control))
+    ]
+    if parts:
+        st.markdown("<br>".join(parts), unsafe_allow_html=True)
+    else:
+        st.caption("No accepted mapping names this requirement.")
 
 
 if chosen is None:
