@@ -37,6 +37,7 @@ SELECT ?id ?title ?system ?likelihood ?impact ?owner ?treatment WHERE {
   OPTIONAL { ?r aims:treatment/aims:treatmentOption ?treatment }
 } ORDER BY ?id
 """
+RISK_THRESHOLD = "SELECT (MIN(?t) AS ?threshold) WHERE { ?o a aims:Organization ; aims:riskThreshold ?t }"
 RISK_CONTROLS = "SELECT ?id ?control WHERE { ?r a aims:Risk ; aims:id ?id ; aims:treatment/aims:control ?control }"
 DOCUMENTS = """
 SELECT ?id ?title ?file ?kind ?issued WHERE {
@@ -107,6 +108,12 @@ def systems(store: Store) -> list[dict[str, str]]:
             }
         )
     return rows
+
+
+def risk_threshold(store: Store) -> int | None:
+    """The organisation's risk threshold (org facts' risk_threshold): scores at or above it need treatment."""
+    found = store.select(RISK_THRESHOLD)
+    return int(found[0][0]) if found and found[0][0] is not None else None
 
 
 def risks(store: Store) -> list[dict[str, Any]]:

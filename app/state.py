@@ -128,6 +128,11 @@ def risks(root: str) -> list[dict[str, Any]]:
 
 
 @st.cache_data(show_spinner=False)
+def risk_threshold(root: str) -> int | None:
+    return facts.risk_threshold(_open(root).store)
+
+
+@st.cache_data(show_spinner=False)
 def documents(root: str) -> list[dict[str, str]]:
     return facts.documents(_open(root).store)
 

@@ -38,6 +38,8 @@ COLOURS = {
     "design-only": "#fff3bf",
     "missing": "#f8d7da",
     "excluded": "#e9ecef",
+    "partial": "#fff3bf",  # a control of another framework mapped only by partial relations to covered requirements
+    "unmapped": "#e9ecef",
     "violation": "#f8d7da",
     "warning": "#ffe5b4",
     "info": "#d6eaf8",

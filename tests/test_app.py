@@ -260,3 +260,10 @@ def test_the_shipped_favicon_is_our_drawing() -> None:
     assert shipped.size == (SIZE, SIZE)
     difference = ImageChops.difference(shipped, draw_icon()).getextrema()
     assert max(high for _low, high in difference) <= 2, "run: python -m aimsgraph.app.icon > app/favicon.png"
+
+
+def test_risk_heatmap_names_the_risk_threshold(app: st_testing.AppTest) -> None:
+    app.switch_page("app_pages/systems.py").run()
+    assert not app.exception
+    threshold = next(c.value for c in app.caption if "risk threshold" in c.value)
+    assert "risk threshold 12" in threshold  # org/organization.yaml sets it

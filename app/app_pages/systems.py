@@ -39,19 +39,45 @@ with left:
         st.caption("No rated risks for this system.")
     else:
         frame = pd.DataFrame(risks)
+        threshold = state.risk_threshold(root)
         grid = pd.DataFrame([{"likelihood": li, "impact": im} for li in range(1, 6) for im in range(1, 6)])
         counts = frame.groupby(["likelihood", "impact"]).agg(risks=("id", "count"), ids=("id", ", ".join))
         grid = grid.merge(counts.reset_index(), how="left").fillna({"risks": 0, "ids": ""})
         grid["score"] = grid["likelihood"] * grid["impact"]
+        grid["above"] = grid["score"] >= (threshold or 26)  # 26: no cell is above a threshold that is not set
         base = alt.Chart(grid).encode(
-            x=alt.X("likelihood:O", axis=alt.Axis(labelAngle=0)), y=alt.Y("impact:O", sort="descending")
+            x=alt.X("likelihood:O", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("impact:O", sort="descending", axis=alt.Axis(labelAngle=0)),
         )
-        cells = base.mark_rect().encode(
-            color=alt.Color("score:Q", scale=alt.Scale(scheme="yelloworangered"), legend=None),
-            tooltip=["likelihood", "impact", "ids"],
+        cell = alt.selection_point(name="cell", fields=["likelihood", "impact"])
+        cells = (
+            base.mark_rect()
+            .encode(
+                color=alt.Color("score:Q", scale=alt.Scale(scheme="yelloworangered"), legend=None),
+                # The risk threshold as a line around every cell at or above it: those risks need treatment.
+                stroke=alt.condition("datum.above", alt.value("#1f2937"), alt.value("white")),
+                strokeWidth=alt.condition("datum.above", alt.value(2.5), alt.value(1)),
+                opacity=alt.condition(cell, alt.value(1.0), alt.value(0.55)),
+                tooltip=["likelihood", "impact", "score", "ids"],
+            )
+            .add_params(cell)
         )
         text = base.mark_text(fontSize=14).encode(text=alt.Text("ids:N"))
-        st.altair_chart((cells + text).properties(height=260), width="stretch")
+        event = st.altair_chart(
+            (cells + text).properties(height=260), width="stretch", on_select="rerun", key=f"risk_heat_{chosen}"
+        )
+        st.caption(
+            (
+                f"Outlined cells: score (likelihood x impact) at or above the risk threshold {threshold}. "
+                if threshold
+                else ""
+            )
+            + "Click a cell to list only its risks."
+        )
+        picked = (event.get("selection") or {}).get("cell") or []
+        if picked:  # the cell clicked: the table below lists what it counts
+            at = {(int(p["likelihood"]), int(p["impact"])) for p in picked}
+            frame = frame[[(li, im) in at for li, im in zip(frame["likelihood"], frame["impact"], strict=True)]]
         st.dataframe(
             frame.assign(id=[links.href("risks", id=i) for i in frame["id"]])[
                 ["id", "score", "likelihood", "impact", "treatment", "title", "controls"]
