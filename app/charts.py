@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from html import escape
-from typing import Any
+from typing import Any, NamedTuple
 
 Link = Callable[..., str] | None  # the deep link a mark opens, from the mark's keys (app/links.py builds them)
 STATUS_COLOURS = {"covered": "#2e8b57", "design-only": "#e0b040", "stale": "#f08c3c", "missing": "#d9534f"}
@@ -19,6 +19,13 @@ SERIES_COLOURS = ("#1f77b4", "#d9534f", "#f0ad4e", "#2e8b57")
 MUTED = "#8a8f98"  # axis lines, gridlines and the empty state: readable on light and dark themes
 ROW = 26  # px per bar row or heatmap row
 CHAR = 6.2  # px per character of 12 px text, for label columns (a generous average)
+
+
+class Anchor(NamedTuple):
+    """A table cell that is a deep link: `text` shown (escaped), `href` opened in the same tab."""
+
+    text: str
+    href: str
 
 
 def _svg(width: float, height: float, label: str, body: list[str], scroll: bool = False) -> str:
@@ -188,9 +195,11 @@ def heatmap(
     Columns share `width` (at most 96 px each, at least 12); past that the chart is wider than `width` and scrolls.
     """
     at = {(str(c["group"]), str(c["system"])): c for c in cells}
+    titles = {str(c["group"]): str(c.get("title") or "") for c in cells}
+    names = {r: _clip(f"{r} {titles.get(r, '')}".strip(), 30) for r in rows}  # an id alone says little
     longest = max((len(c) for c in cols), default=0)
     turned = len(cols) > 12
-    left = CHAR * max((len(r) for r in rows), default=1) + 12
+    left = CHAR * max((len(n) for n in names.values()), default=1) + 12
     top = 22 + ((CHAR * min(longest, 18) * 0.87 + 14) if turned else 24)
     cell = min(max((width - left) / max(len(cols), 1), 12.0), 96.0)
     width = max(int(left + cell * len(cols)) + 1, 380)
@@ -204,7 +213,7 @@ def heatmap(
             body.append(_text(cx, top - 8, name, "middle"))
     for i, row in enumerate(rows):
         y = top + i * ROW
-        body.append(_text(left - 8, y + 17, row, "end"))
+        body.append(_text(left - 8, y + 17, names[row], "end"))
         for j, col in enumerate(cols):
             c = at.get((row, col))
             if c is None:
@@ -219,12 +228,17 @@ def heatmap(
 
 def _cell(value: object) -> str:
     """A table cell's text, HTML-escaped and with Markdown's link and image brackets as entities, so user text never
-    becomes a link or an image however the surrounding Markdown is read."""
+    becomes a link or an image however the surrounding Markdown is read; Anchors (one or a list) become our links."""
+    if isinstance(value, Anchor):
+        return f'<a href="{escape(value.href)}" target="_self">{_cell(value.text)}</a>'
+    if isinstance(value, list):
+        return ", ".join(_cell(v) for v in value)
     return escape(str(value)).replace("[", "&#91;").replace("]", "&#93;").replace("!", "&#33;")
 
 
-def table(rows: Sequence[Mapping[str, Any]], limit: int = 200, height: int = 320) -> str:
-    """Rows as a plain HTML table that scrolls past `height` px, the first `limit` rows with a count of the rest.
+def table(rows: Sequence[Mapping[str, Any]], limit: int = 200, height: int | None = 320) -> str:
+    """Rows as a plain HTML table that scrolls past `height` px (None: never), the first `limit` rows with a count of
+    the rest. A cell may be an Anchor (or a list of them): a link to the page of what it names.
 
     For the Overview's short lists: st.dataframe's grid is a large bundle of its own to load on a first visit.
     """
@@ -234,7 +248,8 @@ def table(rows: Sequence[Mapping[str, Any]], limit: int = 200, height: int = 320
     head = "".join(f"<th>{escape(n)}</th>" for n in names)
     body = "".join("<tr>" + "".join(f"<td>{_cell(r.get(n, ''))}</td>" for n in names) + "</tr>" for r in rows[:limit])
     more = f"<p><small>{len(rows) - limit} more not shown.</small></p>" if len(rows) > limit else ""
+    scroll = f"max-height:{height}px;overflow-y:auto" if height else ""
     return (
-        f'<div style="max-height:{height}px;overflow-y:auto"><table style="width:100%;font-size:0.9em">'
+        f'<div style="{scroll}"><table style="width:100%;font-size:0.9em">'
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>{more}"
     )

@@ -93,6 +93,8 @@ def test_heatmap_shades_each_cell_by_its_share_and_names_it() -> None:
         "A.5 Assessing impacts / triage: 0 of 3 covered (0 %)": charts.shade(0),
     }
     assert charts.shade(0) == "#d73027" and charts.shade(100) == "#1a9850" and charts.shade(50) == "#fee08b"
+    row_labels = [t.text for t in svg.iter(f"{SVG}text") if t.get("text-anchor") == "end"]
+    assert row_labels == ["A.5 Assessing impacts"]  # the group's title beside its id, not the id alone
 
 
 def test_a_wide_heatmap_keeps_readable_cells_and_scrolls() -> None:
@@ -113,6 +115,19 @@ def test_table_escapes_values_and_says_how_many_are_not_shown() -> None:
     assert markup.count("<tr>") == 4 and "2 more not shown" in markup
     assert "<b>" not in markup and "&lt;b&gt;" in markup
     assert charts.table([]) == ""
+
+
+def test_table_cells_can_be_deep_links_and_stay_escaped() -> None:
+    rows = [
+        {
+            "evidence": charts.Anchor("ai-policy", "documents?id=ai-policy"),
+            "requirements": [charts.Anchor("5.2", "requirements?id=5.2"), charts.Anchor("<i>x</i>", "a?b=1&c=2")],
+        }
+    ]
+    markup = charts.table(rows, height=None)
+    assert '<a href="documents?id=ai-policy" target="_self">ai-policy</a>' in markup
+    assert '<a href="requirements?id=5.2" target="_self">5.2</a>, <a href="a?b=1&amp;c=2"' in markup
+    assert "<i>" not in markup and "max-height" not in markup
 
 
 def test_labels_cannot_break_out_of_the_markup() -> None:

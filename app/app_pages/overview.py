@@ -90,8 +90,7 @@ views.html(
     )
 )
 st.caption(
-    "Rows are clause and Annex A objective ids; hover a cell for the group's title and its counts, click it for "
-    "the requirements it counts."
+    "Rows are clauses and Annex A objectives; hover a cell for its counts, click it for the requirements it counts."
 )
 
 st.subheader("Weak spots")
@@ -99,9 +98,19 @@ single, broken = state.weak_spots(root)
 left, right = st.columns(2)
 with left:
     st.markdown("**Single points of failure**: evidence that alone supports several requirements")
-    rows = [{"evidence": s.evidence, "requirements": ", ".join(s.requirements)} for s in single]
-    views.html(charts.table(rows), "None: every requirement has more than one current support or none at all.")
+    rows = [
+        {
+            "evidence": charts.Anchor(s.evidence, links.href("documents", id=s.evidence)),
+            "requirements": [charts.Anchor(r, links.href("requirements", id=r)) for r in s.requirements],
+        }
+        for s in single
+    ]
+    views.html(
+        charts.table(rows, height=None), "None: every requirement has more than one current support or none at all."
+    )
 with right:
     st.markdown("**Broken risk chains**: risk → treatment → control → current evidence")
-    rows = [{"risk": f"{b.risk} {b.title}", "why": b.reason} for b in broken]
-    views.html(charts.table(rows), "Every risk reaches current evidence through its controls.")
+    rows = [
+        {"risk": charts.Anchor(f"{b.risk} {b.title}", links.href("risks", id=b.risk)), "why": b.reason} for b in broken
+    ]
+    views.html(charts.table(rows, height=None), "Every risk reaches current evidence through its controls.")
