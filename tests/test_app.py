@@ -267,3 +267,10 @@ def test_risk_heatmap_names_the_risk_threshold(app: st_testing.AppTest) -> None:
     assert not app.exception
     threshold = next(c.value for c in app.caption if "risk threshold" in c.value)
     assert "risk threshold 12" in threshold  # org/organization.yaml sets it
+
+
+def test_a_findings_focus_links_to_its_page(app: st_testing.AppTest) -> None:
+    app.switch_page("app_pages/gaps.py").run()
+    cards = [m.value for m in app.markdown if "-badge[" in m.value]
+    assert any('href="risks?id=R-006"' in c for c in cards)  # the demo's risk without controls
+    assert any('href="documents?id=speak-up-procedure"' in c for c in cards)  # its changed file

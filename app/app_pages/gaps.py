@@ -53,6 +53,19 @@ for column, chosen in filters.items():
     if chosen:
         rows = rows[rows[column].isin(chosen)]
 BADGE = {"violation": "red", "warning": "orange", "info": "blue"}
+# The page of what a finding is about, where it has one: a risk, a document, an AI system.
+PAGE_OF = (
+    {r["id"]: "risks" for r in state.risks(root)}
+    | {d["id"]: "documents" for d in state.documents(root)}
+    | {s["id"]: "systems" for s in state.systems(root)}
+)
+
+
+def focus(ident: str) -> str:
+    page = PAGE_OF.get(ident)
+    return links.anchor(page, ident, id=ident) if page else f"<code>{views.as_text(ident)}</code>"
+
+
 LIMIT = 100  # cards beyond this are left out; the filters narrow the list
 st.caption(
     f"{len(rows)} of {len(report.findings)} findings" + (f"; showing the first {LIMIT}" if len(rows) > LIMIT else "")
@@ -68,7 +81,7 @@ for row in rows.head(LIMIT).itertuples():
             if x
         )
         st.markdown(
-            f":{BADGE.get(row.severity, 'gray')}-badge[{row.severity}] **{row.rule}** · `{row.focus}`"
+            f":{BADGE.get(row.severity, 'gray')}-badge[{row.severity}] **{row.rule}** · {focus(row.focus)}"
             + (f" · {where}" if where else ""),
             unsafe_allow_html=True,
         )
