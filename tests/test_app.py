@@ -274,3 +274,12 @@ def test_a_findings_focus_links_to_its_page(app: st_testing.AppTest) -> None:
     cards = [m.value for m in app.markdown if "-badge[" in m.value]
     assert any('href="risks?id=R-006"' in c for c in cards)  # the demo's risk without controls
     assert any('href="documents?id=speak-up-procedure"' in c for c in cards)  # its changed file
+
+
+def test_status_per_scope_says_a_leafs_status_once_and_a_parents_roll_up(app: st_testing.AppTest) -> None:
+    app.switch_page("app_pages/requirements.py").run()
+    app.selectbox(key="req_choice").set_value("5.2").run()
+    assert list(app.dataframe[0].value.columns) == ["scope", "status", "why"]
+    app.selectbox(key="req_choice").set_value("5").run()
+    parent = app.dataframe[0].value
+    assert "summary" in parent.columns and parent["summary"].str.contains(" of ").all()

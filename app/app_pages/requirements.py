@@ -126,7 +126,10 @@ def show_scopes(requirement: str) -> None:
             scope = system or "organisation"
             rows.append({"scope": scope, "status": found.status, "summary": found.summary, "why": found.reason})
     if rows:
-        st.dataframe(views.coloured(pd.DataFrame(rows), "status"), hide_index=True, width="stretch")
+        frame = pd.DataFrame(rows)
+        if (frame["summary"] == frame["status"]).all():  # a leaf: its summary is its status, said once
+            frame = frame.drop(columns="summary")
+        st.dataframe(views.coloured(frame, "status"), hide_index=True, width="stretch")
 
 
 def decide(suggestion: str, accept: bool) -> None:
