@@ -6,6 +6,7 @@ page pays for it.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from html import escape
@@ -79,17 +80,34 @@ def page_of(iri: str) -> tuple[str, str] | None:
     return None
 
 
-def _layout(nodes: Iterable[str], edges: list[Edge]) -> Mapping[str, Any]:
+Positions = dict[str, tuple[float, float]]
+
+
+def layout(
+    nodes: Iterable[str], edges: list[Edge], previous: Mapping[str, tuple[float, float]] | None = None
+) -> Positions:
+    """Where each node is drawn. Nodes already drawn (`previous`) stay where they were, so expanding a node only
+    adds its neighbours around it instead of moving everything the analyst has looked at."""
     graph = nx.Graph()
     graph.add_nodes_from(nodes)
     graph.add_edges_from((a, b) for a, _, b in edges)
-    # A fixed seed: the same neighbourhood is drawn the same way on every rerun.
-    return nx.spring_layout(graph, seed=7, iterations=80)  # type: ignore[no-any-return]
+    kept = {n: previous[n] for n in graph if previous and n in previous}
+    if not kept:  # a fixed seed: the same neighbourhood is drawn the same way on every rerun
+        found = nx.spring_layout(graph, seed=7, iterations=80)
+    else:
+        spread = random.Random(7)  # new nodes start near a drawn neighbour, then settle among the fixed ones
+        start: dict[str, Any] = dict(kept)
+        for node in graph:
+            if node not in start:
+                near = next((kept[m] for m in graph[node] if m in kept), (0.0, 0.0))
+                start[node] = (near[0] + spread.uniform(-0.3, 0.3), near[1] + spread.uniform(-0.3, 0.3))
+        found = nx.spring_layout(graph, pos=start, fixed=list(kept), seed=7, iterations=80)
+    return {n: (float(x), float(y)) for n, (x, y) in found.items()}
 
 
-def figure(drawn: Neighbourhood, height: int = 640) -> go.Figure:
-    """The node-link figure; each node point has its IRI as customdata, so a click says which node it was."""
-    where = _layout(drawn.labels, drawn.edges)
+def figure(drawn: Neighbourhood, where: Mapping[str, tuple[float, float]], height: int = 640) -> go.Figure:
+    """The node-link figure at the positions `where` (layout); each node point has its IRI as customdata, so a
+    click says which node it was."""
     lines_x: list[float | None] = []
     lines_y: list[float | None] = []
     for a, _, b in drawn.edges:

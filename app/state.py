@@ -38,6 +38,7 @@ GRAPH_FOCUS = "graph_focus"  # the expanded nodes, oldest first
 GRAPH_START = "graph_start_seen"  # the start node GRAPH_FOCUS was built from
 GRAPH_CLICKED = "graph_clicked"  # the last node click acted on
 GRAPH_LIMIT = "graph_limit"  # edges drawn per expanded node ("show more" raises it)
+GRAPH_POSITIONS = "graph_positions"  # where each drawn node is, kept across expansions
 GRAPH_ROUND = "graph_round"  # bumped on a restart: a new chart key forgets the old selection
 REVIEWER = "reviewer"
 LAST_DECISION = "last_decision"  # (verb, suggestion ids) of the last accept/reject, for its Undo button
@@ -229,6 +230,7 @@ def restart_graph(start: str) -> None:
     st.session_state[GRAPH_FOCUS] = [start]
     st.session_state[GRAPH_START] = start
     st.session_state[GRAPH_CLICKED] = None
+    st.session_state.pop(GRAPH_POSITIONS, None)
     st.session_state[GRAPH_ROUND] = st.session_state.get(GRAPH_ROUND, 0) + 1
 
 

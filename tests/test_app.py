@@ -283,3 +283,16 @@ def test_status_per_scope_says_a_leafs_status_once_and_a_parents_roll_up(app: st
     app.selectbox(key="req_choice").set_value("5").run()
     parent = app.dataframe[0].value
     assert "summary" in parent.columns and parent["summary"].str.contains(" of ").all()
+
+
+def test_expanding_the_graph_keeps_drawn_nodes_where_they_were() -> None:
+    from aimsgraph.app.network import layout
+
+    first_edges = [("s", "owner", "p"), ("s", "hasRisk", "r"), ("d", "appliesTo", "s")]
+    first = layout(["s", "p", "r", "d"], first_edges)
+    assert layout(["s", "p", "r", "d"], first_edges) == first  # the same drawing on every rerun
+    grown = [*first_edges, ("r", "treatment", "t"), ("r", "owner", "q")]
+    second = layout(["s", "p", "r", "d", "t", "q"], grown, first)
+    assert {n: second[n] for n in first} == first
+    assert all(abs(second[n][0]) < 10 and abs(second[n][1]) < 10 for n in ("t", "q"))
+    assert second["t"] != second["q"]

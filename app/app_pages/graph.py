@@ -46,8 +46,10 @@ drawn = network.neighbourhood(
     lambda iri: state.node_label(root, iri),
     lambda iri: state.neighbours(root, iri, limit),
 )
+where = network.layout(drawn.labels, drawn.edges, st.session_state.get(state.GRAPH_POSITIONS))
+st.session_state[state.GRAPH_POSITIONS] = where  # the next expansion keeps these nodes where they are
 event = st.plotly_chart(
-    network.figure(drawn),
+    network.figure(drawn, where),
     on_select="rerun",
     selection_mode="points",
     key=state.graph_chart_key(),
