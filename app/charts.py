@@ -83,8 +83,13 @@ def stacked_bars(
     labels = list(dict.fromkeys(str(r["label"]) for r in rows))
     counts: dict[str, dict[str, int]] = {label: {} for label in labels}
     groups: dict[str, str] = {}
+    named: dict[tuple[str, str], str] = {}  # the ids a segment counts, for its hover title (at most 8 named)
     for r in rows:
         counts[str(r["label"])][str(r["status"])] = int(r[key])
+        ids = [str(i) for i in r.get("ids", [])]
+        if ids:
+            more = f" and {len(ids) - 8} more" if len(ids) > 8 else ""
+            named[(str(r["label"]), str(r["status"]))] = ": " + ", ".join(ids[:8]) + more
         groups[str(r["label"])] = str(r.get("group", r["label"]))
     longest = max((len(label) for label in labels), default=0)
     left = CHAR * min(longest, label_chars) + 10
@@ -98,7 +103,7 @@ def stacked_bars(
         for status in statuses:
             n = counts[label].get(status, 0)
             if n:
-                title = f"{label}: {n} of {total} {unit} {status}"
+                title = f"{label}: {n} of {total} {unit} {status}{named.get((label, status), '')}"
                 href = link(groups[label], status) if link else ""
                 body.append(_rect(x, y + 4, n * scale, ROW - 8, STATUS_COLOURS.get(status, MUTED), title, href=href))
                 x += n * scale

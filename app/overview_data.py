@@ -51,10 +51,19 @@ def group_statuses(matrix: CoverageMatrix) -> list[dict[str, Any]]:
     """Per group (in catalog order) how many leaf requirements are covered, design-only, stale or missing."""
     titles = {r.id: r.title for r in matrix.requirements if r.parent is None}
     counts: dict[str, Counter[str]] = {g: Counter() for g in titles}
+    named: dict[tuple[str, str], list[str]] = defaultdict(list)  # which requirements a bar segment counts
     for leaf in _leaves(matrix):
-        counts.setdefault(group_of(leaf.id), Counter())[matrix.cells[(leaf.id, None)].status] += 1
+        status = matrix.cells[(leaf.id, None)].status
+        counts.setdefault(group_of(leaf.id), Counter())[status] += 1
+        named[(group_of(leaf.id), status)].append(leaf.id)
     return [
-        {"group": g, "label": f"{g} {titles.get(g, '')}".strip(), "status": s, "requirements": c[s]}
+        {
+            "group": g,
+            "label": f"{g} {titles.get(g, '')}".strip(),
+            "status": s,
+            "requirements": c[s],
+            "ids": named[(g, s)],
+        }
         for g, c in counts.items()
         for s in STATUSES
         if c[s]

@@ -26,13 +26,13 @@ def titles(svg: ET.Element, tag: str) -> list[str]:
 def test_stacked_bars_have_one_segment_per_status_with_its_count() -> None:
     rows = [
         {"label": "6 Planning", "status": "covered", "requirements": 5},
-        {"label": "6 Planning", "status": "missing", "requirements": 1},
+        {"label": "6 Planning", "status": "missing", "requirements": 1, "ids": ["6.3"]},
         {"label": "A.7 Data <for> AI", "status": "stale", "requirements": 2},
     ]
     svg = parsed(charts.stacked_bars(rows, ("covered", "design-only", "stale", "missing"), "requirements", "leaf"))
     assert titles(svg, "rect") == [
         "6 Planning: 5 of 6 leaf covered",
-        "6 Planning: 1 of 6 leaf missing",
+        "6 Planning: 1 of 6 leaf missing: 6.3",  # the tooltip names what it counts
         "A.7 Data <for> AI: 2 of 2 leaf stale",
     ]
     widths = [float(r.get("width", 0)) for r in svg.iter(f"{SVG}rect") if r.find(f"{SVG}title") is not None]
