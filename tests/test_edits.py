@@ -158,3 +158,16 @@ def test_csv_held_records_are_edited_by_hand_and_a_missing_table_gets_its_file(t
         assert workspace.store.select(RISK.replace(" ; aims:likelihood ?likelihood", ""), {"r": org_iri("risk", "R-1")})
     finally:
         workspace.close()
+
+
+def test_saving_a_risk_as_the_form_shows_it_leaves_the_file_as_it_was(demo: Workspace) -> None:
+    path = record_file(demo.org_dir, "risks", "R-001")
+    before = path.read_text(encoding="utf-8")
+    row = record_values(demo.org_dir, "risks", "R-001")
+    assert row is not None and row["controls"] == ["A.7.4", "A.5.4", "A.6.2.4"] and row["likelihood"] == "3"
+    save_risk(demo, fingerprint(path), row, editing="R-001")
+    assert path.read_text(encoding="utf-8") == before
+    save_risk(demo, fingerprint(path), {"description": "Labels skew referrals."}, editing="R-001")
+    assert "    description: >-\n      Labels skew referrals.\n    system: claimsight\n" in path.read_text(
+        encoding="utf-8"
+    )

@@ -18,6 +18,7 @@ from rdflib import Graph
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
+from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
 from aimsgraph.errors import InputError
 from aimsgraph.facts.schema import KEY_FIELD, TABLES
@@ -178,14 +179,24 @@ def _set(record: CommentedMap, table: str, name: str, value: Value) -> None:
     if value is None or value == "" or value == []:
         record.pop(name, None)
         return
-    if isinstance(value, list):
-        value = _flow(value)
     if name in record:
-        record[name] = value
+        if _same(record[name], value):
+            return  # unchanged: its quotes and style stay as written
+        existing = record[name]
+        if isinstance(existing, FoldedScalarString | LiteralScalarString) and isinstance(value, str):
+            value = type(existing)(value)  # a `>-` block stays a block
+        record[name] = _flow(value) if isinstance(value, list) else value
         return
+    value = _flow(value) if isinstance(value, list) else value
     order = list(TABLES[table])
     before = [k for k in record if k in order and order.index(k) < order.index(name)]
     record.insert(list(record).index(before[-1]) + 1 if before else 0, name, value)
+
+
+def _same(existing: Any, value: Value) -> bool:
+    if isinstance(existing, list) or isinstance(value, list):
+        return isinstance(existing, list) and isinstance(value, list) and [_text(v) for v in existing] == value
+    return _text(existing) == _text(value)
 
 
 def _flow(values: list[str]) -> CommentedSeq:
