@@ -17,8 +17,14 @@ def people(store: Store) -> dict[str, str]:
 
 
 def choice_index(options: list[str], current: Any) -> int:
-    """The position of the current value in a select's options (0, '(none)' or the first, when absent)."""
-    return options.index(str(current)) if current is not None and str(current) in options else 0
+    """The position of the current value in a select's options (0, '(none)' or the first, when absent); a choice
+    written as load reads it ('Not started' for not_started) still finds its option."""
+    if current is None:
+        return 0
+    for text in (str(current), str(current).lower().replace(" ", "_").replace("-", "_")):
+        if text in options:
+            return options.index(text)
+    return 0
 
 
 def as_date(text: Any) -> date | None:
