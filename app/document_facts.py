@@ -6,10 +6,12 @@ Plain functions of a Store returning plain rows, so the caches in state.py can p
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from aimsgraph.documents.extraction import is_supported
 from aimsgraph.store import Store
-from aimsgraph.vocabulary.namespaces import org_iri
+from aimsgraph.vocabulary.namespaces import GraphName, org_iri
 
 REGISTER = """
 SELECT ?title ?file ?kind ?owner ?issued ?due ?interval ?recorded WHERE {
@@ -64,3 +66,14 @@ def versions(store: Store, document: str) -> list[Version]:
         v = found.setdefault(str(version), Version(str(version), str(file), str(sha), nxt is None))
         v.passages.append({"iri": str(passage), "text": str(text), "heading": _text(heading), "page": _text(page)})
     return sorted(found.values(), key=lambda v: not v.current)
+
+
+REGISTERED_FILES = "SELECT ?file WHERE { ?d aims:file ?file }"
+
+
+def unregistered_files(store: Store, root: Path) -> list[str]:
+    """Readable files in documents/ that no register entry names (uploads waiting for their register facts)."""
+    named = {str(f) for (f,) in store.select(REGISTERED_FILES, graphs=(GraphName.ORG,))}
+    folder = root / "documents"
+    found = sorted(p for p in folder.rglob("*") if p.is_file() and is_supported(p) and not p.name.startswith("."))
+    return [f for f in (p.relative_to(root).as_posix() for p in found) if f not in named]

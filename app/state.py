@@ -45,6 +45,8 @@ LAST_DECISION = "last_decision"  # (verb, suggestion ids) of the last accept/rej
 SUGGESTION_PAGE = "sugg_page"
 SPARQL_TEXT = "sparql_text"
 FLASH = "flash"
+OPENED = "opened_files"  # org file -> its SHA-256 when a form first showed it (aimsgraph.facts.edit refuses stale)
+REGISTERED = "registered_document"  # the evidence id just registered, for its "Suggest for this document" button
 
 
 def workspace_dir() -> Path | None:
@@ -236,6 +238,19 @@ def restart_graph(start: str) -> None:
 
 def graph_chart_key() -> str:
     return f"graph_chart_{st.session_state.get(GRAPH_ROUND, 0)}"
+
+
+def opened(path: Path) -> str:
+    """The file's fingerprint as this session first read it (kept until saved or the page is reloaded)."""
+    from aimsgraph.facts.edit import fingerprint
+
+    kept: dict[str, str] = st.session_state.setdefault(OPENED, {})
+    return kept.setdefault(str(path), fingerprint(path))
+
+
+def saved(path: Path) -> None:
+    """The session wrote `path`: the next form reads it afresh."""
+    st.session_state.setdefault(OPENED, {}).pop(str(path), None)
 
 
 def flash(message: str, level: str = "success") -> None:

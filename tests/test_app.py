@@ -116,13 +116,16 @@ def test_uploads_stay_inside_documents_and_refuse_bad_files(tmp_path: Path) -> N
     from aimsgraph.errors import InputError
 
     documents = tmp_path / "documents"
-    assert save_upload(documents, "../../etc/pass wd.md", b"# hi") == (documents / "pass-wd.md").resolve()
+    stored = save_upload(documents, "../../etc/pass wd.md", b"# hi\n\nA line of text.\n")
+    assert stored == (documents / "pass-wd.md").resolve()
     assert not (tmp_path / "etc").exists()
     with pytest.raises(InputError, match="too large"):
         save_upload(documents, "big.pdf", b"x" * 11, max_bytes=10)
     with pytest.raises(InputError, match="unknown type"):
         save_upload(documents, "tool.exe", b"MZ")
-    assert sorted(p.name for p in documents.iterdir()) == ["pass-wd.md"]
+    with pytest.raises(InputError, match=r"^broken.pdf: cannot be read \(.+\): nothing was stored"):
+        save_upload(documents, "broken.pdf", b"%PDF-1.4 not really a pdf")
+    assert sorted(p.name for p in documents.iterdir()) == ["pass-wd.md"]  # nothing left of the refused ones
 
 
 def test_app_command_line(tmp_path: Path) -> None:

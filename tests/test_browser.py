@@ -111,22 +111,23 @@ def test_accept_a_suggestion_and_download_the_workbook(page: sync_api.Page, sugg
         target = SHOTS.parent / "coverage.xlsx"
         download.value.save_as(target)
         assert target.read_bytes()[:2] == b"PK"
-        upload_a_corrupt_file(page, served.url)
     finally:
         served.stop()
 
 
-def upload_a_corrupt_file(page: sync_api.Page, base: str) -> None:
-    """A corrupt PDF is stored, skipped by ingest with a message, and the app keeps working."""
+def upload_a_corrupt_file(page: sync_api.Page, base: str, documents: Path) -> None:
+    """A corrupt PDF is refused under the button with the reason, and nothing of it is left in documents/."""
+    before = sorted(p.name for p in documents.iterdir())
     page.goto(base + "documents")
     settle(page)
     broken = {"name": "broken.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 not really a pdf"}
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(files=[broken])
-    page.get_by_role("button", name="Store and ingest").click()
-    page.get_by_text("skipped 1").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Store", exact=True).click()
+    page.get_by_text(re.compile(r"Not stored: broken\.pdf: cannot be read")).wait_for(timeout=30_000)
     settle(page)
     page.screenshot(path=str(SHOTS / "documents-corrupt-upload.png"), full_page=True)
     assert page.locator("[data-testid='stException']").count() == 0
+    assert sorted(p.name for p in documents.iterdir()) == before  # not the file, not a hidden part of it
 
 
 def test_clicking_a_node_expands_the_graph(explorer: Explorer, page: sync_api.Page) -> None:
@@ -242,3 +243,72 @@ def test_the_analysts_journey(page: sync_api.Page, suggested_demo_dir: Path, tmp
         SHOTS.mkdir(parents=True, exist_ok=True)  # the journey's screenshots also beside the other pages' ones
         for png in tmp_path.glob("*.png"):
             shutil.copy(png, SHOTS / f"journey-{png.name}")
+
+
+def choose(page: sync_api.Page, label: str, option: str) -> None:
+    """Pick `option` in the selectbox labelled `label` as a user does: open it, type, Enter."""
+    page.locator("[data-testid='stSelectbox']").filter(has_text=label).last.click()
+    page.keyboard.type(option)
+    page.keyboard.press("Enter")
+
+
+def test_day_to_day_edits_in_the_browser(page: sync_api.Page, suggested_demo_dir: Path, tmp_path: Path) -> None:
+    """Edit an SoA row and see org/soa.yaml changed with its comments kept; an edit that breaks a rule shows load's
+    message with the file unchanged; a corrupt upload leaves nothing; an upload registered, then suggested for."""
+    soa, risks = suggested_demo_dir / "org" / "soa.yaml", suggested_demo_dir / "org" / "risks.yaml"
+    before, risks_before = soa.read_text(encoding="utf-8"), risks.read_bytes()
+    page.set_viewport_size({"width": 1440, "height": 900})
+    served = start_explorer(suggested_demo_dir, quiet=True)
+    try:
+        served.wait_ready(90)
+        page.goto(served.url + "requirements?id=A.4.6")  # the demo's SoA row with no owner
+        settle(page)
+        choose(page, "Owner", "jkowalski")
+        page.get_by_role("button", name="Save SoA row").click()
+        settle(page)
+        page.get_by_text("Saved the SoA row of A.4.6 to org/soa.yaml.").wait_for()
+        shot(page, tmp_path, "7-soa-row-saved")
+        after = soa.read_text(encoding="utf-8")
+        changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b]
+        assert len(changed) == 1 and "control: A.4.6" in changed[0][1] and "owner: jkowalski" in changed[0][1]
+        assert [x for x in after.splitlines() if "#" in x] == [x for x in before.splitlines() if "#" in x]
+
+        page.goto(served.url + "risks")
+        settle(page)
+        page.get_by_text("Add a risk").click()
+        page.get_by_role("textbox", name="Id", exact=True).fill("R 100")  # not an id: load refuses it
+        page.get_by_role("textbox", name="Title", exact=True).fill("A risk with a bad id")
+        page.get_by_role("button", name="Add risk").click()
+        settle(page)
+        page.get_by_text(re.compile(r"Not saved: org/risks\.yaml:\d+: risks\[15\]\.id: 'R 100' is not")).wait_for()
+        shot(page, tmp_path, "8-risk-refused")
+        assert risks.read_bytes() == risks_before
+
+        documents = suggested_demo_dir / "documents"
+        upload_a_corrupt_file(page, served.url, documents)
+        note = {
+            "name": "Vendor Review.md",
+            "mimeType": "text/markdown",
+            "buffer": b"# Vendor review\n\n" + b"We assess "
+            b"each AI supplier's data handling and incident reporting before contract renewal.\n" * 3,
+        }
+        page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(files=[note])
+        page.get_by_role("button", name="Store", exact=True).click()
+        settle(page)
+        assert (
+            page.get_by_role("textbox", name="Id", exact=True).input_value() == "vendor-review"
+        )  # the file's name without its extension
+        choose(page, "Kind", "report")
+        page.get_by_role("button", name="Register").click()
+        settle(page)
+        page.get_by_text("Registered vendor-review in org/evidence.yaml").wait_for()
+        assert "file: documents/Vendor-Review.md" in (suggested_demo_dir / "org" / "evidence.yaml").read_text()
+        page.get_by_role("button", name=re.compile(r"Suggest for this document")).click()
+        settle(page)
+        page.get_by_text(re.compile(r"\d+ suggestion\(s\) for vendor-review")).wait_for(timeout=60_000)
+        shot(page, tmp_path, "9-registered-and-suggested")
+    finally:
+        served.stop()
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        for png in tmp_path.glob("*.png"):
+            shutil.copy(png, SHOTS / f"edits-{png.name}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -74,24 +75,31 @@ def org_fingerprint(files: list[Path]) -> str:
     return digest.hexdigest()[:16]
 
 
-def build_org_graph(files: list[Path], workspace: Path | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Graph:
+def build_org_graph(
+    files: list[Path],
+    workspace: Path | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    stand_ins: Mapping[Path, Path] | None = None,
+) -> Graph:
     """Check all fact files together and return the org graph; raise InputError on the first problem.
 
     With `workspace`, every file an entry names (evidence `file`, `aims:file`) must lie inside it, and parsing may
-    read nothing outside it and reach no network. No fact file may be larger than `max_bytes`.
+    read nothing outside it and reach no network. No fact file may be larger than `max_bytes`. `stand_ins` maps a
+    file to the one read in its place (an edit not yet saved), reported under the file's own name.
     """
     tables: dict[str, list[Record]] = {name: [] for name in TABLES}
     extra = Graph()
     for path in files:
         label = _label(path, workspace)
         suffix = path.suffix.lower()
+        read = (stand_ins or {}).get(path, path)
         if suffix in (".yaml", ".yml"):
-            rows = _yaml_rows(path, label, max_bytes)
+            rows = _yaml_rows(read, label, max_bytes)
         elif suffix == ".csv":
-            rows = _csv_rows(path, label, max_bytes)
+            rows = _csv_rows(read, label, max_bytes, path.stem)
         elif suffix in RDF_FORMATS:
             parsed = Graph()
-            _parse_rdf(path, label, RDF_FORMATS[suffix], parsed, workspace, max_bytes)
+            _parse_rdf(read, label, RDF_FORMATS[suffix], parsed, workspace, max_bytes)
             check_rules(parsed, label)
             check_files(parsed, label, workspace)
             extra += parsed
@@ -157,8 +165,7 @@ def _sequence(table: str, cell: Cell, label: str) -> list[Cell]:
     return cell.value
 
 
-def _csv_rows(path: Path, label: str, max_bytes: int) -> list[Row]:
-    table = path.stem
+def _csv_rows(path: Path, label: str, max_bytes: int, table: str) -> list[Row]:
     if table not in TABLES:
         raise InputError(f"a CSV file is named after its table (one of: {', '.join(TABLES)}.csv)", source=label)
     return read_csv(path, label, max_bytes)

@@ -4,14 +4,18 @@ its status per scope, evidence, suggestions to decide in place, findings and the
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import streamlit as st
-from aimsgraph.app import links, state, views
+from aimsgraph.app import edit_forms, links, state, views
 from aimsgraph.app.overview_data import group_of
 from aimsgraph.app.rollup import rollup
 
+from aimsgraph.errors import AimsError
+from aimsgraph.facts.edit import edit_soa_row, record_file, record_values
+from aimsgraph.facts.schema import SOA_STATUSES
 from aimsgraph.suggest.review import accept_suggestions, reject_suggestions
 
 workspace = state.workspace()
@@ -203,7 +207,53 @@ def show_detail(requirement: str) -> None:
         )
     if not risks:
         st.caption("No risk treatment names this requirement.")
+    if r.kind == "control":
+        st.markdown("#### Statement of Applicability")
+        show_soa(requirement)
     show_mapped_controls(requirement)
+
+
+def show_soa(control: str) -> None:
+    """The control's SoA row as org/ writes it, with a form that writes a change back to that file."""
+    try:
+        path = record_file(workspace.org_dir, "soa", control)
+        row = record_values(workspace.org_dir, "soa", control)
+    except AimsError as exc:
+        st.info(views.as_text(exc))  # a CSV-held row: edited by hand
+        return
+    if row is None:
+        st.caption(f"No SoA row for {control}: add one to org/soa.yaml.")
+        return
+    opened = state.opened(path)
+    people = edit_forms.people(workspace.store)
+    owners = [edit_forms.NONE, *people]
+    statuses = [edit_forms.NONE, *SOA_STATUSES]
+    with st.form(f"soa_form_{control}"):
+        st.caption(f"Saved to {path.parent.name}/{path.name}, checked as `aimsgraph load` checks it.")
+        cols = st.columns([1, 2, 2, 2])
+        applicable = cols[0].checkbox("Applicable", value=row.get("applicable", "").lower() in ("true", "yes"))
+        status = cols[1].selectbox("Status", statuses, index=edit_forms.choice_index(statuses, row.get("status")))
+        owner = cols[2].selectbox(
+            "Owner",
+            owners,
+            index=edit_forms.choice_index(owners, row.get("owner")),
+            format_func=lambda o: people.get(o, o),
+        )
+        reviewed = cols[3].date_input("Reviewed", value=edit_forms.as_date(row.get("reviewed")))
+        justification = st.text_area("Justification", value=row.get("justification", ""))
+        if st.form_submit_button("Save SoA row", type="primary"):
+            values = {"applicable": applicable, "status": status, "owner": owner, "reviewed": reviewed}
+            save_soa(control, path, opened, edit_forms.cleaned(values | {"justification": justification}))
+
+
+def save_soa(control: str, path: Path, opened: str, changes: dict[str, Any]) -> None:
+    """Write the row back (all or nothing); a broken rule or a file changed meanwhile shows here, file unchanged."""
+    with views.guarded("Not saved"):
+        edit_soa_row(workspace, opened, control, changes)
+        state.saved(path)
+        state.changed()
+        state.flash(f"Saved the SoA row of {control} to {path.parent.name}/{path.name}.")
+        st.rerun()
 
 
 def show_mapped_controls(requirement: str) -> None:
