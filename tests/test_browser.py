@@ -130,16 +130,14 @@ def upload_a_corrupt_file(page: sync_api.Page, base: str, documents: Path) -> No
     assert sorted(p.name for p in documents.iterdir()) == before  # not the file, not a hidden part of it
 
 
-def test_clicking_a_node_expands_the_graph(explorer: Explorer, page: sync_api.Page) -> None:
-    page.goto(explorer.url + "graph")
-    settle(page)
+def expand_a_node(page: sync_api.Page, prefix: str) -> None:
+    """Click the first drawn node whose IRI starts with `prefix` and wait until the graph has grown."""
     page.wait_for_selector(".js-plotly-plot g.points path.point")  # plotly draws after the script run ends
     counts = page.get_by_text(re.compile(r"^\d+ nodes, \d+ edges"))
     before = int(counts.inner_text().split()[0])
-    # A risk node (it has controls and an owner to show); plotly keeps each point's IRI in the figure's data.
+    # plotly keeps each point's IRI in the figure's data.
     index = page.evaluate(
-        "() => document.querySelector('.js-plotly-plot').data[1].customdata"
-        ".findIndex(n => n.startsWith('urn:aims:risk:'))"
+        f"() => document.querySelector('.js-plotly-plot').data[1].customdata.findIndex(n => n.startsWith('{prefix}'))"
     )
     assert index >= 0
     nodes = page.locator("g.scatterlayer g.trace").nth(1).locator("path.point")  # trace 0 draws the edges
@@ -151,8 +149,14 @@ def test_clicking_a_node_expands_the_graph(explorer: Explorer, page: sync_api.Pa
         timeout=30_000,
     )
     settle(page)
-    page.screenshot(path=str(SHOTS / "graph-expanded.png"), full_page=True)
     assert int(counts.inner_text().split()[0]) > before
+
+
+def test_clicking_a_node_expands_the_graph(explorer: Explorer, page: sync_api.Page) -> None:
+    page.goto(explorer.url + "graph")
+    settle(page)
+    expand_a_node(page, "urn:aims:risk:")  # a risk node: it has controls and an owner to show
+    page.screenshot(path=str(SHOTS / "graph-expanded.png"), full_page=True)
     assert page.locator("[data-testid='stException']").count() == 0
 
 
@@ -164,7 +168,8 @@ def shot(page: sync_api.Page, folder: Path, name: str) -> None:
 
 def test_the_analysts_journey(page: sync_api.Page, suggested_demo_dir: Path, tmp_path: Path) -> None:
     """Deep link -> evidence -> passage in its document -> back; a heatmap cell -> its list; tick one of two cards,
-    accept it, the other stays unticked; undo it."""
+    accept it, the other stays unticked; undo it; expand a graph node and open its page. (Editing an SoA row in the
+    browser is test_day_to_day_edits_in_the_browser.)"""
     from tests.test_app import missing_suggestions
 
     requirement, ids, _texts = missing_suggestions(suggested_demo_dir)
@@ -233,6 +238,14 @@ def test_the_analysts_journey(page: sync_api.Page, suggested_demo_dir: Path, tmp
         page.get_by_text("are pending again").first.wait_for()
         assert page.locator("[data-testid='stCheckbox']").count() == len(ids)
         shot(page, tmp_path, "6-suggestions-undone")
+        page.goto(served.url + "graph?node=claimsight")  # expand a node, then open its page
+        settle(page)
+        expand_a_node(page, "urn:aims:risk:")
+        shot(page, tmp_path, "6b-graph-expanded")
+        page.locator("a[href^='risks?id=']").filter(has_text="open its page").first.click()
+        settle(page)
+        assert "/risks?id=R-" in page.url
+        page.get_by_role("heading", name=re.compile(r"^R-\d+ ")).wait_for()
         for name in ("risks?id=R-001", "systems?id=nope"):
             page.goto(served.url + name)
             settle(page)
