@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from aimsgraph.errors import InputError, WorkspaceError
-from aimsgraph.facts import build_org_graph, checked_org_files, org_files, org_fingerprint
+from aimsgraph.facts import build_org_triples, checked_org_files, org_files, org_fingerprint
 from aimsgraph.facts.history import ChangeSet, check_effective, replace_org
 from aimsgraph.facts.integrity import FileState, HashCache, file_states, record_files
 from aimsgraph.store import Store
@@ -209,11 +209,11 @@ class Workspace:
             check_effective(self.store, effective)  # before reading any file: a bad day changes nothing
         files = checked_org_files(self.root, self.org_dir, paths, require)
         limit = int(float(self.config.raw.get("facts", {}).get("max_file_mb", 0)) * 2**20) or None
-        graph = build_org_graph(files, self.root, *([limit] if limit else []))
+        triples = build_org_triples(files, self.root, *([limit] if limit else []))
         sources = [(self._relative(f), hashlib.sha256(f.read_bytes()).hexdigest()) for f in files]
-        self.last_change = replace_org(self.store, graph, sources, effective)
+        self.last_change = replace_org(self.store, triples, sources, effective)
         self._save_state(org=org_fingerprint(files))
-        return len(graph)
+        return len(triples)
 
     def _relative(self, path: Path) -> str:
         try:

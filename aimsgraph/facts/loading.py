@@ -15,7 +15,7 @@ from aimsgraph.confinement import fenced, resolve_inside, shown
 from aimsgraph.errors import InputError
 from aimsgraph.facts.cells import DEFAULT_MAX_BYTES, Cell, Row, read_csv, read_text, read_yaml
 from aimsgraph.facts.checking import Record, check_references, check_row
-from aimsgraph.facts.rdf import records_to_graph
+from aimsgraph.facts.rdf import Triples, records_to_triples
 from aimsgraph.facts.schema import TABLES
 from aimsgraph.vocabulary.catalog import catalog_graph
 from aimsgraph.vocabulary.namespaces import AIMS, local_id
@@ -74,14 +74,31 @@ def org_fingerprint(files: list[Path]) -> str:
     return digest.hexdigest()[:16]
 
 
+_BUILDS = [0]  # how often this process built an org graph: a load builds it once
+
+
+def org_graph_builds() -> int:
+    """How many org graphs this process has built (a test checks that one load builds one)."""
+    return _BUILDS[0]
+
+
 def build_org_graph(files: list[Path], workspace: Path | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Graph:
     """Check all fact files together and return the org graph; raise InputError on the first problem.
 
     With `workspace`, every file an entry names (evidence `file`, `aims:file`) must lie inside it, and parsing may
     read nothing outside it and reach no network. No fact file may be larger than `max_bytes`.
     """
+    graph = Graph()
+    for triple in build_org_triples(files, workspace, max_bytes):
+        graph.add(triple)
+    return graph
+
+
+def build_org_triples(files: list[Path], workspace: Path | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Triples:
+    """The org graph's triples, as `build_org_graph` checks and builds them (what a load stores)."""
+    _BUILDS[0] += 1
     tables: dict[str, list[Record]] = {name: [] for name in TABLES}
-    extra = Graph()
+    extra: Triples = set()
     for path in files:
         label = _label(path, workspace)
         suffix = path.suffix.lower()
@@ -94,7 +111,7 @@ def build_org_graph(files: list[Path], workspace: Path | None = None, max_bytes:
             _parse_rdf(path, label, RDF_FORMATS[suffix], parsed, workspace, max_bytes)
             check_rules(parsed, label)
             check_files(parsed, label, workspace)
-            extra += parsed
+            extra.update(parsed)
             continue
         else:
             raise InputError("unsupported file type (expected .yaml, .yml, .csv, .ttl, .jsonld)", source=label)
@@ -111,9 +128,7 @@ def build_org_graph(files: list[Path], workspace: Path | None = None, max_bytes:
                 source, line = record.row.where("file")
                 field = f"evidence[{record.row.index}].file"
                 resolve_inside(workspace, record.get("file"), source=source, line=line, field=field)
-    graph = records_to_graph(tables)
-    graph += extra
-    return graph
+    return records_to_triples(tables) | extra
 
 
 def _label(path: Path, workspace: Path | None) -> str:
