@@ -14,7 +14,7 @@ from typing import Any
 from rdflib import Graph
 
 from aimsgraph.errors import InputError, WorkspaceError
-from aimsgraph.facts import build_org_graph, checked_org_files, org_files, org_fingerprint
+from aimsgraph.facts import build_org_graph, build_org_triples, checked_org_files, org_files, org_fingerprint
 from aimsgraph.facts.cells import DEFAULT_MAX_BYTES
 from aimsgraph.facts.history import ChangeSet, check_effective, replace_org
 from aimsgraph.facts.integrity import FileState, HashCache, file_states, record_files
@@ -212,19 +212,22 @@ class Workspace:
         if effective is not None:
             check_effective(self.store, effective)  # before reading any file: a bad day changes nothing
         files = checked_org_files(self.root, self.org_dir, paths, require)
-        graph = self.check_org(files)
+        triples = build_org_triples(files, self.root, self._max_fact_bytes())
         sources = [(self._relative(f), hashlib.sha256(f.read_bytes()).hexdigest()) for f in files]
-        self.last_change = replace_org(self.store, graph, sources, effective)
+        self.last_change = replace_org(self.store, triples, sources, effective)
         self._save_state(org=org_fingerprint(files))
-        return len(graph)
+        return len(triples)
 
     def check_org(self, files: list[Path] | None = None, stand_ins: Mapping[Path, Path] | None = None) -> Graph:
         """The org graph of `files` (default all of org/) as `load` checks it, reading `stand_ins[f]` in place of f
         (an edit not yet saved; a new file joins the list); raises InputError with load's message."""
         files = checked_org_files(self.root, self.org_dir, None) if files is None else files
         files = sorted({*files, *(stand_ins or {})})
-        limit = int(float(self.config.raw.get("facts", {}).get("max_file_mb", 0)) * 2**20) or DEFAULT_MAX_BYTES
-        return build_org_graph(files, self.root, limit, stand_ins=stand_ins)
+        return build_org_graph(files, self.root, self._max_fact_bytes(), stand_ins=stand_ins)
+
+    def _max_fact_bytes(self) -> int:
+        """[facts] max_file_mb as bytes (the default when unset)."""
+        return int(float(self.config.raw.get("facts", {}).get("max_file_mb", 0)) * 2**20) or DEFAULT_MAX_BYTES
 
     def _relative(self, path: Path) -> str:
         try:

@@ -168,3 +168,30 @@ def test_remote_jsonld_context_is_refused(mini: Workspace) -> None:
     result = run_cli("-w", str(mini.root), "load")
     assert result.exit_code == 2
     assert "remote @context is not allowed" in result.stderr
+
+
+def test_a_large_org_is_built_once_per_load_and_a_change_writes_only_itself(tmp_path: Path) -> None:
+    """Issue 17 item 5: `load` built the org graph twice; one load builds it once, an in-step store not at all."""
+    from aimsgraph.facts import org_graph_builds
+    from benchmarks.org_facts import write_org_facts
+
+    root = tmp_path / "large"
+    assert run_cli("init", str(root)).exit_code == 0
+    write_org_facts(root / "org", 2000)
+    before = org_graph_builds()
+    result = run_cli("-w", str(root), "load")
+    assert result.exit_code == 0, result.output
+    assert org_graph_builds() - before == 1
+    assert run_cli("-w", str(root), "stats").exit_code == 0  # every other command syncs: org/ is in step
+    assert org_graph_builds() - before == 1
+    risks = root / "org" / "risks.csv"
+    risks.write_text(risks.read_text(encoding="utf-8").replace("Risk 7 of", "Risk seven of", 1), encoding="utf-8")
+    again = run_cli("-w", str(root), "load")
+    assert "1 triples added, 1 removed" in again.stdout and org_graph_builds() - before == 2
+    workspace = Workspace.open(root)
+    try:
+        titles = workspace.store.values("SELECT ?t WHERE { <urn:aims:risk:R-00007> rdfs:label ?t }")
+        assert titles == [("Risk seven of a synthetic system",)]
+        assert workspace.store.count(GraphName.ORG) == int(result.stdout.split("Loaded ")[1].split()[0])
+    finally:
+        workspace.close()

@@ -240,6 +240,19 @@ def test_a_link_leading_outside_is_refused_in_facts_and_skipped_by_ingest(mini: 
     assert "linked.yaml" in refused(root, "load")
 
 
+@pytest.mark.parametrize("probe", ["host file", "odd\nname.md", "link to a host file", "host folder"])
+def test_ingest_skips_named_paths_outside_the_workspace(mini: Workspace, tmp_path: Path, probe: str) -> None:
+    root = mini.root
+    mini.close()
+    secret = write(tmp_path / "host" / ("odd\nname.md" if "\n" in probe else "secret.md"), "# Host\n\nhost-only\n")
+    target = {"host folder": secret.parent, "link to a host file": root / "documents" / "link.md"}.get(probe, secret)
+    if probe == "link to a host file":
+        target.symlink_to(secret)
+    line = refused(root, "ingest", str(target), code=1)
+    assert "outside the workspace" in line and "not read" in line
+    assert repr(str(secret)) in line if "\n" in probe else str(target.name) in line
+
+
 def test_rdf_facts_may_not_name_files_outside(mini: Workspace) -> None:
     root = mini.root
     mini.close()

@@ -86,12 +86,17 @@ def test_changed_file_becomes_new_version_and_old_links_are_superseded(mini_dir:
 
 
 def test_ingest_outside_documents_folder(mini_dir: Path, tmp_path: Path) -> None:
-    outside = tmp_path / "notes.txt"
-    outside.write_text("Our AI risk assessment runs every quarter.\n\nResults go to the risk register.\n")
-    shutil.copy(outside, tmp_path / "copy.txt")
-    result = run_cli("-w", str(mini_dir), "ingest", str(outside), str(tmp_path / "missing.md"))
+    """A named file elsewhere in the workspace is read; one outside it (issue 17, item 2) is skipped, not read."""
+    text = "Our AI risk assessment runs every quarter.\n\nResults go to the risk register.\n"
+    (mini_dir / "notes").mkdir()
+    inside = mini_dir / "notes" / "notes.txt"
+    inside.write_text(text)
+    outside = tmp_path / "copy.txt"
+    shutil.copy(inside, outside)
+    result = run_cli("-w", str(mini_dir), "ingest", str(inside), str(outside), str(tmp_path / "missing.md"))
     assert result.exit_code == 1 and "missing.md: no such file" in result.stderr
-    assert "Ingested 1 file(s)" in result.stdout
+    assert "copy.txt: leads to" in result.stderr and "outside the workspace" in result.stderr
+    assert "Ingested 1 file(s)" in result.stdout and "2 skipped" in result.stdout
 
 
 HISTORY = """SELECT ?v ?sha ?next WHERE { GRAPH <urn:aims:graph:documents> {

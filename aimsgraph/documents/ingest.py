@@ -16,7 +16,7 @@ from pathlib import Path
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, XSD
 
-from aimsgraph.confinement import OutsideWorkspace, fenced, inside
+from aimsgraph.confinement import OutsideWorkspace, fenced, inside, shown
 from aimsgraph.documents.extraction import (
     DEFAULT_MAX_BYTES,
     ExtractedDocument,
@@ -66,24 +66,36 @@ def slug(text: str) -> str:
 def discover(paths: list[Path], root: Path | None = None) -> tuple[list[Path], list[Skipped]]:
     """Files to ingest under `paths` (folders searched for supported types) and explicit files we cannot read.
 
-    A file found in a folder must resolve (links followed) inside the workspace `root`, or inside the folder
-    itself when that lies elsewhere: a link in documents/ to a host file is skipped, never read.
+    With a workspace `root`, every path, named or found in a folder, must resolve (links followed) inside it:
+    a host file, a folder elsewhere or a link in documents/ to either is skipped with the reason, never read.
     """
     found: list[Path] = []
     skipped: list[Skipped] = []
     for path in paths:
-        if path.is_dir():
-            fence = root if root is not None and inside(root, path) else path
+        if not path.exists():
+            skipped.append(Skipped(path, "no such file"))
+        elif root is not None and inside(root, path.absolute()) is None:  # named paths are the caller's, not root's
+            skipped.append(Skipped(path, _outside(root, path)))
+        elif path.is_dir():
+            fence = root if root is not None else path
             for item in sorted(p for p in path.rglob("*") if p.is_file() and is_supported(p) and p.name[0] != "."):
-                if inside(fence, item) is None:
-                    skipped.append(Skipped(item, "links outside the workspace (after following links): not read"))
+                if inside(fence, item.absolute()) is None:
+                    skipped.append(Skipped(item, _outside(fence, item)))
                 else:
                     found.append(item)
         elif path.is_file():
             found.append(path)
         else:
-            skipped.append(Skipped(path, "no such file"))
+            skipped.append(Skipped(path, "not a regular file: not read"))
     return found, skipped
+
+
+def _outside(root: Path, path: Path) -> str:
+    """Why a path is not read: where it leads, outside the workspace."""
+    return (
+        f"leads to {shown(path.resolve())}, outside the workspace {shown(root)} (after following links): "
+        "not read; copy the file under documents/"
+    )
 
 
 def relative_file(workspace: Workspace, path: Path) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -21,10 +22,10 @@ from rdflib.namespace import PROV
 from rdflib.term import Node
 
 from aimsgraph.errors import InputError
+from aimsgraph.facts.rdf import Triple, Triples
 from aimsgraph.store import Store, cached
 from aimsgraph.vocabulary.namespaces import AIMS, GraphName, change_file_iri, change_iri, local_id, org_iri
 
-Triple = tuple[Node, Node, Node]
 GENID = "urn:aims:genid:"  # blank nodes of the org graph, named by the graph's shape while a change set is computed
 CHANGES = """
 SELECT ?change ?recorded ?effective ?agent ?added ?removed WHERE {
@@ -109,12 +110,12 @@ def org_graph(store: Store) -> Graph:
 
 
 def replace_org(
-    store: Store, graph: Graph, files: list[tuple[str, str]], effective: date | None = None
+    store: Store, graph: Graph | Triples, files: list[tuple[str, str]], effective: date | None = None
 ) -> ChangeSet | None:
     """Make the org graph hold `graph` and record what changed, in one transaction; None when nothing changed.
 
     `files` are the (path, sha256) of the fact files `graph` was built from; `effective` the day the change holds
-    from (default today; checked by check_effective).
+    from (default today; checked by check_effective). Only the change is written where that is exact.
     """
     effective = effective or date.today()
     check_effective(store, effective)
@@ -125,14 +126,39 @@ def replace_org(
     ident = now.strftime("%Y%m%dT%H%M%S%fZ")
     added, removed = new - old, old - new
     record = _change_graph(ident, now, effective, files, added, removed)
-    org, history = GraphName.ORG.iri, GraphName.HISTORY.iri
-    store.update(
-        f"DROP SILENT GRAPH <{org}> ;\n"
-        f"INSERT DATA {{ GRAPH <{org}> {{\n{graph.serialize(format='nt')}\n}} }} ;\n"
-        f"INSERT DATA {{ GRAPH <{history}> {{\n{record.serialize(format='nt')}\n}} }}",
-        graphs=(GraphName.ORG, GraphName.HISTORY),
-    )
+    history = f"INSERT DATA {{ GRAPH <{GraphName.HISTORY.iri}> {{\n{record.serialize(format='nt')}\n}} }}"
+    by_change = not any(_named_blank(t) for t in added | removed)
+    store.update(_org_writes(graph, added, removed, by_change) + history, graphs=(GraphName.ORG, GraphName.HISTORY))
+    if by_change and store.count(GraphName.ORG) != len(new):  # a literal the store spells another way stayed
+        store.update(_org_writes(graph, added, removed, False), graphs=(GraphName.ORG,))
     return ChangeSet(ident, now, effective, agent_name(), len(added), len(removed), tuple(sorted(files)))
+
+
+def _org_writes(graph: Graph | Triples, added: Triples, removed: Triples, by_change: bool) -> str:
+    """SPARQL that makes the org graph hold `graph`: the change alone (no blank nodes), else all of it anew."""
+    org = GraphName.ORG.iri
+    if by_change:  # writing 60k unchanged triples again cost seconds in the store; a change costs its size
+        deletes = f"DELETE DATA {{ GRAPH <{org}> {{\n{nt_lines(removed)}}} }} ;\n" if removed else ""
+        return deletes + f"INSERT DATA {{ GRAPH <{org}> {{\n{nt_lines(added)}}} }} ;\n"
+    return f"DROP SILENT GRAPH <{org}> ;\nINSERT DATA {{ GRAPH <{org}> {{\n{nt_lines(set(graph))}}} }} ;\n"
+
+
+def _named_blank(triple: Triple) -> bool:
+    return any(isinstance(t, URIRef) and t.startswith(GENID) for t in triple)
+
+
+def nt_lines(triples: Iterable[Triple]) -> str:
+    """N-Triples text of `triples`, one a line (written here: rdflib's serialiser first copies them into a Graph)."""
+    return "".join(f"{_nt(s)} {_nt(p)} {_nt(o)} .\n" for s, p, o in triples)
+
+
+def _nt(term: Node) -> str:
+    if not isinstance(term, Literal):
+        return term.n3()
+    text = '"' + str(term).replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"').replace("\r", "\\r") + '"'
+    if term.language:
+        return f"{text}@{term.language}"
+    return f"{text}^^<{term.datatype}>" if term.datatype else text
 
 
 def _change_graph(
@@ -186,10 +212,7 @@ def _graph(triples: set[Triple]) -> Graph:
 
 
 def _ntriples(triples: set[Triple]) -> str:
-    graph = Graph()
-    for triple in triples:
-        graph.add(triple)
-    return "\n".join(sorted(line for line in graph.serialize(format="nt").splitlines() if line.strip()))
+    return "\n".join(sorted(nt_lines(triples).splitlines()))
 
 
 def undone_after(store: Store, day: date) -> list[ChangeSet]:

@@ -16,7 +16,7 @@ from aimsgraph.confinement import fenced, resolve_inside, shown
 from aimsgraph.errors import InputError
 from aimsgraph.facts.cells import DEFAULT_MAX_BYTES, Cell, Row, read_csv, read_text, read_yaml
 from aimsgraph.facts.checking import Record, check_references, check_row
-from aimsgraph.facts.rdf import records_to_graph
+from aimsgraph.facts.rdf import Triples, records_to_triples
 from aimsgraph.facts.schema import TABLES
 from aimsgraph.vocabulary.catalog import catalog_graph
 from aimsgraph.vocabulary.namespaces import AIMS, local_id
@@ -75,6 +75,14 @@ def org_fingerprint(files: list[Path]) -> str:
     return digest.hexdigest()[:16]
 
 
+_BUILDS = [0]  # how often this process built an org graph: a load builds it once
+
+
+def org_graph_builds() -> int:
+    """How many org graphs this process has built (a test checks that one load builds one)."""
+    return _BUILDS[0]
+
+
 def build_org_graph(
     files: list[Path],
     workspace: Path | None = None,
@@ -87,8 +95,22 @@ def build_org_graph(
     read nothing outside it and reach no network. No fact file may be larger than `max_bytes`. `stand_ins` maps a
     file to the one read in its place (an edit not yet saved), reported under the file's own name.
     """
+    graph = Graph()
+    for triple in build_org_triples(files, workspace, max_bytes, stand_ins):
+        graph.add(triple)
+    return graph
+
+
+def build_org_triples(
+    files: list[Path],
+    workspace: Path | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    stand_ins: Mapping[Path, Path] | None = None,
+) -> Triples:
+    """The org graph's triples, as `build_org_graph` checks and builds them (what a load stores)."""
+    _BUILDS[0] += 1
     tables: dict[str, list[Record]] = {name: [] for name in TABLES}
-    extra = Graph()
+    extra: Triples = set()
     for path in files:
         label = _label(path, workspace)
         suffix = path.suffix.lower()
@@ -102,7 +124,7 @@ def build_org_graph(
             _parse_rdf(read, label, RDF_FORMATS[suffix], parsed, workspace, max_bytes)
             check_rules(parsed, label)
             check_files(parsed, label, workspace)
-            extra += parsed
+            extra.update(parsed)
             continue
         else:
             raise InputError("unsupported file type (expected .yaml, .yml, .csv, .ttl, .jsonld)", source=label)
@@ -119,9 +141,7 @@ def build_org_graph(
                 source, line = record.row.where("file")
                 field = f"evidence[{record.row.index}].file"
                 resolve_inside(workspace, record.get("file"), source=source, line=line, field=field)
-    graph = records_to_graph(tables)
-    graph += extra
-    return graph
+    return records_to_triples(tables) | extra
 
 
 def _label(path: Path, workspace: Path | None) -> str:

@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, XSD, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
+from rdflib.term import Node
 
 from aimsgraph.facts.checking import Record, RoleEntry
 from aimsgraph.facts.schema import DESIGN_KINDS, add_duration, parse_duration
 from aimsgraph.vocabulary.namespaces import AIMS, ROLE, org_iri, requirement_iri
 
+Triple = tuple[Node, Node, Node]
+Triples = set[Triple]  # a set, not an rdflib Graph: adding to a Graph was a third of a large load
 DEFAULT_RISK_THRESHOLD = 12
 STAGES = {
     "inception": AIMS.StageInception,
@@ -31,19 +34,19 @@ STATUSES = {
 }
 
 
-def _text(graph: Graph, node: URIRef, prop: URIRef, value: Any) -> None:
+def _text(graph: Triples, node: URIRef, prop: URIRef, value: Any) -> None:
     if value is not None:
         graph.add((node, prop, Literal(value)))
 
 
-def _ref(graph: Graph, node: URIRef, prop: URIRef, kind: str, value: str | None) -> None:
+def _ref(graph: Triples, node: URIRef, prop: URIRef, kind: str, value: str | None) -> None:
     if value:
         graph.add((node, prop, org_iri(kind, value)))
 
 
-def records_to_graph(tables: dict[str, list[Record]]) -> Graph:
-    """The org graph for all checked tables."""
-    graph = Graph()
+def records_to_triples(tables: dict[str, list[Record]]) -> Triples:
+    """The org graph's triples for all checked tables."""
+    graph: Triples = set()
     _organization(graph, tables["organization"])
     for record in tables["people"]:
         _person(graph, record)
@@ -59,7 +62,7 @@ def records_to_graph(tables: dict[str, list[Record]]) -> Graph:
     return graph
 
 
-def _organization(graph: Graph, records: list[Record]) -> None:
+def _organization(graph: Triples, records: list[Record]) -> None:
     values = records[0].values if records else {}
     name = values.get("name", "Organization")
     ident = values.get("id") or re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower() or "organization"
@@ -72,7 +75,7 @@ def _organization(graph: Graph, records: list[Record]) -> None:
     graph.add((node, AIMS.riskThreshold, Literal(threshold, datatype=XSD.integer)))
 
 
-def _person(graph: Graph, record: Record) -> None:
+def _person(graph: Triples, record: Record) -> None:
     node = org_iri("person", record.get("id"))
     graph.add((node, RDF.type, AIMS.Person))
     graph.add((node, AIMS.id, Literal(record.get("id"))))
@@ -81,7 +84,7 @@ def _person(graph: Graph, record: Record) -> None:
     _text(graph, node, AIMS.email, record.get("email"))
 
 
-def _system(graph: Graph, record: Record) -> None:
+def _system(graph: Triples, record: Record) -> None:
     ident = record.get("id")
     node = org_iri("system", ident)
     graph.add((node, RDF.type, AIMS.AISystem))
@@ -107,7 +110,7 @@ def _system(graph: Graph, record: Record) -> None:
         _ref(graph, assignment, AIMS.accountablePerson, "person", entry.person)
 
 
-def _risk(graph: Graph, record: Record) -> None:
+def _risk(graph: Triples, record: Record) -> None:
     ident = record.get("id")
     node = org_iri("risk", ident)
     graph.add((node, RDF.type, AIMS.Risk))
@@ -135,7 +138,7 @@ def _risk(graph: Graph, record: Record) -> None:
             graph.add((treatment, AIMS.control, requirement_iri(control)))
 
 
-def _decision(graph: Graph, record: Record) -> None:
+def _decision(graph: Triples, record: Record) -> None:
     control = record.get("control")
     node = org_iri("soa", control)
     graph.add((node, RDF.type, AIMS.ApplicabilityDecision))
@@ -149,7 +152,7 @@ def _decision(graph: Graph, record: Record) -> None:
     _text(graph, node, AIMS.reviewed, record.get("reviewed"))
 
 
-def _evidence(graph: Graph, record: Record, is_impact_assessment: bool) -> None:
+def _evidence(graph: Triples, record: Record, is_impact_assessment: bool) -> None:
     ident = record.get("id")
     node = org_iri("evidence", ident)
     kind = record.get("kind")
