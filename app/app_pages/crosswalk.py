@@ -9,11 +9,12 @@ import pandas as pd
 import streamlit as st
 from aimsgraph.app import links, state, views
 
+from aimsgraph.crosswalk.coverage import CrossStatus
 from aimsgraph.crosswalk.mappings import PREDICATES
 from aimsgraph.crosswalk.suggest import review_mappings
 
 PAGE = 15  # suggested mappings per page, as on the Suggestions page
-STATUSES = ("covered", "partial", "missing", "not-applicable", "unmapped")
+STATUSES: tuple[CrossStatus, ...] = ("covered", "partial", "missing", "not-applicable", "unmapped")
 RELATION_HELP = {
     "skos:exactMatch": "equal: the requirement says the same as the control (covering)",
     "skos:broadMatch": "the requirement is broader than the control (covering)",

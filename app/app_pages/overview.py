@@ -98,7 +98,7 @@ single, broken = state.weak_spots(root)
 left, right = st.columns(2)
 with left:
     st.markdown("**Single points of failure**: evidence that alone supports several requirements")
-    rows = [
+    points: list[dict[str, object]] = [
         {
             "evidence": charts.Anchor(s.evidence, links.href("documents", id=s.evidence)),
             "requirements": [charts.Anchor(r, links.href("requirements", id=r)) for r in s.requirements],
@@ -106,11 +106,11 @@ with left:
         for s in single
     ]
     views.html(
-        charts.table(rows, height=None), "None: every requirement has more than one current support or none at all."
+        charts.table(points, height=None), "None: every requirement has more than one current support or none at all."
     )
 with right:
     st.markdown("**Broken risk chains**: risk → treatment → control → current evidence")
-    rows = [
+    chains: list[dict[str, object]] = [
         {"risk": charts.Anchor(f"{b.risk} {b.title}", links.href("risks", id=b.risk)), "why": b.reason} for b in broken
     ]
-    views.html(charts.table(rows, height=None), "Every risk reaches current evidence through its controls.")
+    views.html(charts.table(chains, height=None), "Every risk reaches current evidence through its controls.")
