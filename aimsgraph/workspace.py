@@ -20,6 +20,7 @@ from aimsgraph.vocabulary.namespaces import GraphName
 
 CONFIG_NAME = "aimsgraph.toml"
 STATE_DIR = ".aimsgraph"
+UNKNOWN_USER_CHOICES = ("viewer", "refuse")
 CONFIG_TEMPLATE = """\
 # aimsgraph workspace settings
 [workspace]
@@ -57,6 +58,7 @@ class Config:
     learn: bool = True
     query_timeout: float = 30.0
     row_limit: int = 10000
+    unknown_user: str = "viewer"  # [sign_in]: what a signed-in email that is no person's gets (viewer|refuse)
     raw: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -85,8 +87,20 @@ class Config:
             learn=learn,
             query_timeout=float(query.get("timeout_seconds", 30)),
             row_limit=int(query.get("row_limit", 10000)),
+            unknown_user=_unknown_user(raw, path),
             raw=raw,
         )
+
+
+def _unknown_user(raw: dict[str, Any], path: Path) -> str:
+    """[sign_in] unknown_user, checked: a typo must not quietly let unknown people in."""
+    value = raw.get("sign_in", {}).get("unknown_user", "viewer")
+    if value not in UNKNOWN_USER_CHOICES:
+        choices = " or ".join(UNKNOWN_USER_CHOICES)
+        raise InputError(
+            f"unknown_user must be {choices}, not {value!r}", source=str(path), field="sign_in.unknown_user"
+        )
+    return str(value)
 
 
 class Workspace:

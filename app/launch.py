@@ -31,6 +31,7 @@ from aimsgraph.errors import AimsError
 HOST = "127.0.0.1"
 WORKSPACE_ENV = "AIMSGRAPH_WORKSPACE"
 READY_ENV = "AIMSGRAPH_READY_FILE"  # the server writes this file when the Overview's figures are computed
+SECRETS_FILE = ".streamlit/secrets.toml"  # under the workspace; its [auth] section turns sign-in on
 
 
 class ExplorerError(AimsError):
@@ -44,10 +45,16 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def secrets_file(workspace: Path) -> Path:
+    """Where the explorer's secrets (the identity provider's [auth] section) live: in the workspace, never the repo."""
+    return workspace.resolve() / SECRETS_FILE
+
+
 def explorer_command(workspace: Path, port: int) -> list[str]:
     """The command line of the explorer on `workspace`, headless, on 127.0.0.1:`port`.
 
     `aimsgraph.app.launch` run as a module is the server: `streamlit run` plus the warm-up thread (see main).
+    Secrets are read from the workspace's .streamlit/secrets.toml only (not ~/.streamlit or the working folder).
     """
     return [
         sys.executable,
@@ -63,6 +70,8 @@ def explorer_command(workspace: Path, port: int) -> list[str]:
         "false",
         "--server.fileWatcherType",
         "none",
+        "--secrets.files",
+        str(secrets_file(workspace)),
         "--",
         "--workspace",
         str(workspace.resolve()),
