@@ -20,13 +20,14 @@ import sys
 import tempfile
 import threading
 import time
+import tomllib
 import urllib.error
 import urllib.request
 import webbrowser
 from dataclasses import dataclass
 from pathlib import Path
 
-from aimsgraph.errors import AimsError
+from aimsgraph.errors import AimsError, InputError
 
 HOST = "127.0.0.1"
 WORKSPACE_ENV = "AIMSGRAPH_WORKSPACE"
@@ -48,6 +49,19 @@ def free_port() -> int:
 def secrets_file(workspace: Path) -> Path:
     """Where the explorer's secrets (the identity provider's [auth] section) live: in the workspace, never the repo."""
     return workspace.resolve() / SECRETS_FILE
+
+
+def check_secrets(workspace: Path) -> None:
+    """Refuse to start on a secrets file that is not TOML: Streamlit would skip it and so drop the sign-in."""
+    path = secrets_file(workspace)
+    if not path.is_file():
+        return
+    try:
+        tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(
+            f"not valid TOML ({exc}); fix it or remove it to run without sign-in", source=str(path)
+        ) from None
 
 
 def explorer_command(workspace: Path, port: int) -> list[str]:
@@ -141,6 +155,7 @@ def start_explorer(workspace: Path, port: int | None = None, quiet: bool = False
     # find_spec, not import: the library never imports streamlit, it only checks it is there.
     if importlib.util.find_spec("streamlit") is None:
         raise ExplorerError("the explorer needs streamlit: pip install 'aimsgraph[app]'")
+    check_secrets(workspace)
     port = port or free_port()
     ready = Path(tempfile.gettempdir()) / f"aimsgraph-ready-{os.getpid()}-{port}"  # the server creates it
     ready.unlink(missing_ok=True)

@@ -8,8 +8,9 @@ from collections.abc import Mapping
 
 import streamlit as st
 from aimsgraph.app import identity, views
-from aimsgraph.app.launch import SECRETS_FILE
+from aimsgraph.app.launch import SECRETS_FILE, check_secrets
 
+from aimsgraph.errors import InputError
 from aimsgraph.workspace import Workspace
 
 LOCAL_MODE = "Local single-user mode: no sign-in configured (see docs)"
@@ -20,6 +21,10 @@ def require_sign_in(workspace: Workspace) -> None:
     """Return when the page may be shown; otherwise draw the sign-in, set-up or refusal page and stop the run."""
     section = identity.auth_section()
     if section is None:
+        try:
+            check_secrets(workspace.root)  # Streamlit skips a broken file: the explorer would then open to anyone
+        except InputError as exc:
+            _stop_page("Sign-in is not set up", f"{exc} (see {DOCS}).")
         return
     problem = identity.settings_problem(section)
     if problem is None and importlib.util.find_spec("authlib") is None:
@@ -29,7 +34,7 @@ def require_sign_in(workspace: Workspace) -> None:
     if not identity.signed_in():
         _sign_in_page(workspace, section)
     if identity.signed_in_person() is None and workspace.config.unknown_user == "refuse":
-        who = identity.signed_in_email() or identity.display_name()
+        who = identity.signed_in_email() or identity.display_name()  # the email the user knows themselves by
         _stop_page("Access refused", f"{who} is not among the people of this workspace's org facts.", sign_out=True)
 
 
@@ -50,7 +55,7 @@ def _sign_in_page(workspace: Workspace, section: Mapping[str, object]) -> None:
 
 def _stop_page(title: str, line: str, sign_out: bool = False) -> None:
     st.title(title)
-    st.error(line)
+    st.error(views.as_text(line))  # paths and emails shown as written, never read as Markdown
     if sign_out:
         st.button("Sign out", key="sign_out", icon=":material/logout:", on_click=st.logout)
     st.stop()

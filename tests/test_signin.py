@@ -23,6 +23,7 @@ from aimsgraph.vocabulary.resources import app_entry
 from aimsgraph.workspace import Config
 from benchmarks.browser import CHROMIUM as DEFAULT_CHROMIUM
 from benchmarks.browser import CHROMIUM_FLAGS, block_outside_requests
+from tests.conftest import run_cli
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -122,7 +123,7 @@ def test_a_stranger_is_a_viewer_or_refused_by_setting(demo_dir: Path, monkeypatc
     st.cache_resource.clear()  # the explorer reads its settings when it opens the workspace: as after a restart
     refused = explorer_test(demo_dir, monkeypatch, email=STRANGER).run()
     assert [t.value for t in refused.title] == ["Access refused"]
-    assert refused.error[0].value == f"{STRANGER} is not among the people of this workspace's org facts."
+    assert refused.error[0].value == as_text(f"{STRANGER} is not among the people of this workspace's org facts.")
     assert refused.button(key="sign_out").label == "Sign out"
 
 
@@ -132,8 +133,21 @@ def test_incomplete_auth_settings_are_one_line(demo_dir: Path, monkeypatch: pyte
     test.run()
     assert not test.exception
     assert [t.value for t in test.title] == ["Sign-in is not set up"]
-    assert "secrets.toml: [auth] is missing cookie_secret" in test.error[0].value
+    assert as_text("secrets.toml: [auth] is missing cookie_secret") in test.error[0].value
     assert not test.button  # no way in, and no fallback to local mode
+
+
+def test_a_broken_secrets_file_never_opens_the_explorer(demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Streamlit skips a secrets file it cannot parse: the explorer must not then run without sign-in."""
+    broken = secrets_file(demo_dir)
+    broken.parent.mkdir()
+    broken.write_text('[auth]\nclient_id = "unterminated\n', encoding="utf-8")
+    result = run_cli("-w", str(demo_dir), "app", "--no-browser")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"aimsgraph: error: {broken}: not valid TOML (") and result.stderr.count("\n") == 1
+    monkeypatch.setenv(WORKSPACE_ENV, str(demo_dir))
+    test = st_testing.AppTest.from_file(str(app_entry()), default_timeout=60).run()
+    assert [t.value for t in test.title] == ["Sign-in is not set up"] and not test.button
 
 
 # ---------------------------------------------------------------- a real provider and a real browser
