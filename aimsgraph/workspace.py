@@ -139,7 +139,8 @@ class Workspace:
         for folder in (root, root / "org", root / "documents"):
             folder.mkdir(parents=True, exist_ok=True)
         (root / CONFIG_NAME).write_text(CONFIG_TEMPLATE.format(name=name or root.resolve().name), encoding="utf-8")
-        (root / ".gitignore").write_text(f"{STATE_DIR}/\n", encoding="utf-8")
+        # The explorer's sign-in secrets (.streamlit/secrets.toml) belong to this machine, never to version control.
+        (root / ".gitignore").write_text(f"{STATE_DIR}/\n.streamlit/secrets.toml\n", encoding="utf-8")
         workspace = cls(root)
         workspace.sync()
         return workspace

@@ -251,3 +251,10 @@ def test_two_people_sign_in_and_out_in_chromium(signed_explorer: Explorer, brows
     sign_in(third, base, typed=STRANGER)
     third.get_by_text(f"{STRANGER} is not among this workspace's people: signed in as a viewer.").wait_for()
     assert outside_first == outside_second == outside_third == []
+
+
+def test_a_new_workspace_keeps_its_secrets_out_of_version_control(tmp_path: Path) -> None:
+    from aimsgraph.workspace import Workspace
+
+    Workspace.init(tmp_path / "ws").close()
+    assert ".streamlit/secrets.toml" in (tmp_path / "ws" / ".gitignore").read_text(encoding="utf-8").splitlines()
