@@ -24,6 +24,7 @@ from aimsgraph.vocabulary.namespaces import GraphName
 
 CONFIG_NAME = "aimsgraph.toml"
 STATE_DIR = ".aimsgraph"
+UNKNOWN_USER_CHOICES = ("viewer", "refuse")
 CONFIG_TEMPLATE = """\
 # aimsgraph workspace settings
 [workspace]
@@ -61,6 +62,7 @@ class Config:
     learn: bool = True
     query_timeout: float = 30.0
     row_limit: int = 10000
+    unknown_user: str = "viewer"  # [sign_in]: what a signed-in email that is no person's gets (viewer|refuse)
     raw: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -89,8 +91,20 @@ class Config:
             learn=learn,
             query_timeout=float(query.get("timeout_seconds", 30)),
             row_limit=int(query.get("row_limit", 10000)),
+            unknown_user=_unknown_user(raw, path),
             raw=raw,
         )
+
+
+def _unknown_user(raw: dict[str, Any], path: Path) -> str:
+    """[sign_in] unknown_user, checked: a typo must not quietly let unknown people in."""
+    value = raw.get("sign_in", {}).get("unknown_user", "viewer")
+    if value not in UNKNOWN_USER_CHOICES:
+        choices = " or ".join(UNKNOWN_USER_CHOICES)
+        raise InputError(
+            f"unknown_user must be {choices}, not {value!r}", source=str(path), field="sign_in.unknown_user"
+        )
+    return str(value)
 
 
 class Workspace:
@@ -129,7 +143,8 @@ class Workspace:
         for folder in (root, root / "org", root / "documents"):
             folder.mkdir(parents=True, exist_ok=True)
         (root / CONFIG_NAME).write_text(CONFIG_TEMPLATE.format(name=name or root.resolve().name), encoding="utf-8")
-        (root / ".gitignore").write_text(f"{STATE_DIR}/\n", encoding="utf-8")
+        # The explorer's sign-in secrets (.streamlit/secrets.toml) belong to this machine, never to version control.
+        (root / ".gitignore").write_text(f"{STATE_DIR}/\n.streamlit/secrets.toml\n", encoding="utf-8")
         workspace = cls(root)
         workspace.sync()
         return workspace

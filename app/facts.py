@@ -79,6 +79,11 @@ SELECT ?p ?text ?page ?heading WHERE {
   ?p aims:text ?text . OPTIONAL { ?p aims:page ?page } OPTIONAL { ?p aims:headingPath ?heading }
 } LIMIT 1
 """
+PEOPLE = """
+SELECT ?id ?name ?email WHERE {
+  ?p a aims:Person ; aims:id ?id OPTIONAL { ?p rdfs:label ?name } OPTIONAL { ?p aims:email ?email }
+}
+"""
 NODE_LABEL = (
     "SELECT ?node ?id ?label WHERE { OPTIONAL { ?node aims:id ?id } OPTIONAL { ?node rdfs:label ?label } } LIMIT 1"
 )
@@ -236,3 +241,9 @@ def passage_text(store: Store, iri: str, width: int = 240) -> str:
     body = " ".join(str(text).split())
     body = body if len(body) <= width else body[: width - 1] + "…"
     return f"{where}: {body}" if where else body
+
+
+def people(store: Store) -> list[dict[str, str]]:
+    """The organisation's people: id, name, email ("" where the facts give none)."""
+    rows = [{"id": str(i), "name": _text(name), "email": _text(email)} for i, name, email in store.select(PEOPLE)]
+    return sorted(rows, key=lambda row: row["id"])

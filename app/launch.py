@@ -20,17 +20,19 @@ import sys
 import tempfile
 import threading
 import time
+import tomllib
 import urllib.error
 import urllib.request
 import webbrowser
 from dataclasses import dataclass
 from pathlib import Path
 
-from aimsgraph.errors import AimsError
+from aimsgraph.errors import AimsError, InputError
 
 HOST = "127.0.0.1"
 WORKSPACE_ENV = "AIMSGRAPH_WORKSPACE"
 READY_ENV = "AIMSGRAPH_READY_FILE"  # the server writes this file when the Overview's figures are computed
+SECRETS_FILE = ".streamlit/secrets.toml"  # under the workspace; its [auth] section turns sign-in on
 
 
 class ExplorerError(AimsError):
@@ -44,10 +46,29 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def secrets_file(workspace: Path) -> Path:
+    """Where the explorer's secrets (the identity provider's [auth] section) live: in the workspace, never the repo."""
+    return workspace.resolve() / SECRETS_FILE
+
+
+def check_secrets(workspace: Path) -> None:
+    """Refuse to start on a secrets file that is not TOML: Streamlit would skip it and so drop the sign-in."""
+    path = secrets_file(workspace)
+    if not path.is_file():
+        return
+    try:
+        tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(
+            f"not valid TOML ({exc}); fix it or remove it to run without sign-in", source=str(path)
+        ) from None
+
+
 def explorer_command(workspace: Path, port: int) -> list[str]:
     """The command line of the explorer on `workspace`, headless, on 127.0.0.1:`port`.
 
     `aimsgraph.app.launch` run as a module is the server: `streamlit run` plus the warm-up thread (see main).
+    Secrets are read from the workspace's .streamlit/secrets.toml only (not ~/.streamlit or the working folder).
     """
     return [
         sys.executable,
@@ -63,6 +84,8 @@ def explorer_command(workspace: Path, port: int) -> list[str]:
         "false",
         "--server.fileWatcherType",
         "none",
+        "--secrets.files",
+        str(secrets_file(workspace)),
         "--",
         "--workspace",
         str(workspace.resolve()),
@@ -132,6 +155,7 @@ def start_explorer(workspace: Path, port: int | None = None, quiet: bool = False
     # find_spec, not import: the library never imports streamlit, it only checks it is there.
     if importlib.util.find_spec("streamlit") is None:
         raise ExplorerError("the explorer needs streamlit: pip install 'aimsgraph[app]'")
+    check_secrets(workspace)
     port = port or free_port()
     ready = Path(tempfile.gettempdir()) / f"aimsgraph-ready-{os.getpid()}-{port}"  # the server creates it
     ready.unlink(missing_ok=True)

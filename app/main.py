@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import streamlit as st
-from aimsgraph.app import state, views
+from aimsgraph.app import sign_in, state, views
 from aimsgraph.app.icon import FAVICON
 
 from aimsgraph.rules.validation import validate_workspace
@@ -38,9 +38,11 @@ PAGES = {
     ],
 }
 
-navigation = st.navigation(PAGES)
 workspace = state.workspace()
+sign_in.require_sign_in(workspace)  # with an identity provider configured, nothing below runs before sign-in
+navigation = st.navigation(PAGES)
 with st.sidebar:
+    sign_in.sidebar_user(workspace)
     st.caption(f"Workspace **{views.as_text(workspace.config.name)}**  \n{views.as_text(workspace.root.name)}")
     if st.button("Record a validation run", key="record_run", icon=":material/fact_check:"):
         with views.guarded("Validation"):

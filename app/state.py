@@ -126,6 +126,12 @@ def systems(root: str) -> list[dict[str, str]]:
 
 
 @st.cache_data(show_spinner=False)
+def people(root: str, generation: int) -> list[dict[str, str]]:
+    """The org facts' people, per store generation (a reload of org/people changes who may sign in)."""
+    return facts.people(_open(root).store)
+
+
+@st.cache_data(show_spinner=False)
 def risks(root: str) -> list[dict[str, Any]]:
     return facts.risks(_open(root).store)
 
