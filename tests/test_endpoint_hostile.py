@@ -21,7 +21,9 @@ from urllib.parse import quote
 import pytest
 
 from aimsgraph.errors import InputError
+from aimsgraph.query.endpoint import EndpointSettings, make_server
 from aimsgraph.query.sparql import check_read_only
+from aimsgraph.workspace import Workspace
 from tests.conftest import FIXTURES, copy_workspace
 
 COMMAND = str(Path(sys.executable).with_name("aimsgraph"))
@@ -258,3 +260,46 @@ def test_the_cli_refuses_a_long_query_and_a_base_trick_in_one_line(limited_dir: 
     assert "[query] max_length" in line
     line, _ = refused_by_cli(limited_dir, "--sparql", "BASE <file:///> SELECT * FROM <etc/passwd> WHERE { ?s ?p ?o }")
     assert "FROM <file:///etc/passwd> is not allowed" in line
+
+
+@pytest.mark.parametrize(
+    ("setting", "field"),
+    [
+        ("max_queries = 0", "serve.max_queries"),
+        ('idle_timeout_seconds = "soon"', "serve.idle_timeout_seconds"),
+        ('allowed_hosts = "localhost"', "serve.allowed_hosts"),
+    ],
+)
+def test_a_wrong_serve_setting_is_one_line(mini_dir: Path, setting: str, field: str) -> None:
+    with (mini_dir / "aimsgraph.toml").open("a", encoding="utf-8") as config:
+        config.write(f"\n[serve]\n{setting}\n")
+    done = subprocess.run([COMMAND, "-w", str(mini_dir), "serve", "--port", "0"], capture_output=True, text=True)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and field in done.stderr, done.stderr
+
+
+def test_allowed_hosts_replaces_the_default(mini: Workspace) -> None:
+    """A reverse proxy's name in [serve] allowed_hosts is answered; the defaults then are not."""
+    server = make_server(EndpointSettings(mini.store, allowed_hosts=("Proxy.Example",)), "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        served = Served(server.server_address[1], mini.root / "unused.err", mini.root)
+        assert served.get(f"/sparql?query={quote(SYSTEMS)}", "proxy.example:443")[0] == 200
+        status, _, body = served.get(f"/sparql?query={quote(SYSTEMS)}", "localhost")
+        assert status == 403 and "allowed_hosts" in one_line(body)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { ?s ?p ?o FILTER(" + " + ".join(["1"] * 2100) + " > 1) }",
+        "SELECT * WHERE { " + " UNION ".join(["{ ?s ?p ?o }"] * 2100) + " }",
+    ],
+    ids=["sum", "union"],
+)
+def test_a_chain_that_would_overflow_the_stores_stack_is_one_line(mini_dir: Path, query: str) -> None:
+    """pyoxigraph dies (SIGSEGV) on a chain of 4,000-8,000 terms; the guard refuses past 2,000, before the store."""
+    line, _ = refused_by_cli(mini_dir, "--sparql", query)
+    assert "levels deep" in line

@@ -53,6 +53,9 @@ _NOT_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`]')  # what an IRI cannot hold
 _REMOTE = re.compile(r"^(https?|ftp|file):", re.IGNORECASE)
 MAX_LENGTH = 100_000  # characters ([query] max_length): bounds what one query makes the parser chew on
 GUARD_CACHE = 256  # checked queries remembered by text
+# Oxigraph nests `a + b + ...` and `{...} UNION {...} ...` one level per term and overflows its stack (the process
+# dies) between 4,000 and 8,000 of them: a query nesting deeper than this is refused before it reaches the store.
+MAX_DEPTH = 2000
 
 
 @dataclass(frozen=True)
@@ -278,6 +281,11 @@ def _checked(text: str) -> tuple[str, tuple[str, ...]]:
     for node in _walk(parsed):
         if isinstance(node, CompValue) and node.name == "ServiceGraphPattern":
             raise QueryRefused("SERVICE is not allowed: queries may not reach other endpoints")
+    if (depth := _depth(parsed)) > MAX_DEPTH:
+        raise InputError(
+            f"query nests {depth:,} levels deep (a chain of + || && or UNION counts one per term; at most "
+            f"{MAX_DEPTH:,}): split it"
+        )
     iris = []
     # CompValue.get has its own signature (no default argument), hence the explicit test.
     for clause in query["datasetClause"] if "datasetClause" in query else []:  # noqa: SIM401
@@ -286,6 +294,16 @@ def _checked(text: str) -> tuple[str, tuple[str, ...]]:
             raise QueryRefused(f"FROM <{iri}> is not allowed: only graphs of this store may be named")
         iris.append(iri)
     return FORMS[query.name], tuple(iris)
+
+
+def _depth(node: Any) -> int:
+    """How deep the store's evaluation of `node` nests: one per element, and one per term of an operator chain."""
+    if isinstance(node, CompValue):
+        chain = next((len(node[key]) for key in ("other", "graph") if isinstance(node.get(key), list)), 0)
+        return 1 + chain + max((_depth(value) for value in node.values()), default=0)
+    if isinstance(node, list | tuple) or type(node).__name__ == "ParseResults":
+        return max((_depth(value) for value in node), default=0)
+    return 0
 
 
 def _absolute(iri: Any, prologue: Any) -> str:
