@@ -47,6 +47,13 @@ learn = true
 [query]
 timeout_seconds = 30
 row_limit = 10000
+max_length = 100000
+
+[serve]
+# Host names the endpoint answers (DNS rebinding defence); default the bound address and localhost.
+# allowed_hosts = ["localhost", "sparql.example.org"]
+idle_timeout_seconds = 30
+max_queries = 4
 """
 
 
@@ -63,6 +70,10 @@ class Config:
     query_timeout: float = 30.0
     row_limit: int = 10000
     unknown_user: str = "viewer"  # [sign_in]: what a signed-in email that is no person's gets (viewer|refuse)
+    query_max_length: int = 100_000
+    allowed_hosts: tuple[str, ...] = ()
+    idle_timeout: float = 30.0
+    max_queries: int = 4
     raw: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -92,6 +103,8 @@ class Config:
             query_timeout=float(query.get("timeout_seconds", 30)),
             row_limit=int(query.get("row_limit", 10000)),
             unknown_user=_unknown_user(raw, path),
+            query_max_length=int(query.get("max_length", 100_000)),
+            **_serve_settings(raw.get("serve", {}), path),
             raw=raw,
         )
 
@@ -105,6 +118,19 @@ def _unknown_user(raw: dict[str, Any], path: Path) -> str:
             f"unknown_user must be {choices}, not {value!r}", source=str(path), field="sign_in.unknown_user"
         )
     return str(value)
+
+
+def _serve_settings(serve: dict[str, Any], path: Path) -> dict[str, Any]:
+    """The [serve] settings of the SPARQL endpoint, checked (a wrong type is one line naming the field)."""
+    hosts = serve.get("allowed_hosts", [])
+    if not isinstance(hosts, list) or not all(isinstance(h, str) and h for h in hosts):
+        raise InputError("allowed_hosts must be a list of host names", source=str(path), field="serve.allowed_hosts")
+    idle, most = serve.get("idle_timeout_seconds", 30), serve.get("max_queries", 4)
+    if isinstance(idle, bool) or not isinstance(idle, int | float) or idle <= 0:
+        raise InputError("must be a number of seconds above 0", source=str(path), field="serve.idle_timeout_seconds")
+    if isinstance(most, bool) or not isinstance(most, int) or most < 1:
+        raise InputError("must be a whole number of at least 1", source=str(path), field="serve.max_queries")
+    return {"allowed_hosts": tuple(hosts), "idle_timeout": float(idle), "max_queries": most}
 
 
 class Workspace:

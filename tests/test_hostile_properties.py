@@ -191,3 +191,45 @@ def test_a_valid_query_with_service_or_a_remote_from_is_refused(_: str, hostile:
     ]
     with pytest.raises(InputError):
         check_read_only(queries[where])
+
+
+BASES = [
+    "file:///",
+    "http://127.0.0.1:9/a/",
+    "FILE:///etc/",
+    "ftp://h/",
+    "urn:aims:",
+    "https://w3id.org/x/",
+    "sub/",
+    "../",
+]
+RELATIVE = ["x", "etc/passwd", "../y", "//127.0.0.1:9/z", "urn:aims:graph:org", "?q", "#f", "p:passwd", "p:", ":x"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(["BASE", "PREFIX p:", "PREFIX :"]), st.sampled_from(BASES)), max_size=4),
+    st.sampled_from(RELATIVE),
+    st.booleans(),
+)
+def test_an_accepted_from_names_no_outside_graph_after_base_and_prefixes(
+    prologue: list[tuple[str, str]], target: str, named: bool
+) -> None:
+    """BASE and PREFIX cannot turn a relative or prefixed FROM into a file: or http: graph the guard lets through."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    iri = target if target[:2] in ("p:", ":x") else f"<{target}>"
+    text = " ".join(f"{word} <{value}>" for word, value in prologue)
+    text += f" SELECT * FROM {'NAMED ' if named else ''}{iri} WHERE {{ ?s ?p ?o }}"
+    try:
+        check_read_only(text)
+    except InputError:
+        return
+    try:
+        algebra = prepareQuery(text).algebra
+    except Exception:  # an undeclared prefix: no store runs it either
+        return
+    # rdflib's own resolution of the dataset (an independent reading of BASE and prefixes) names nothing outside
+    for clause in algebra.datasetClause:
+        resolved = str(clause["default"] if "default" in clause else clause["named"])
+        assert not resolved.lower().startswith(("file:", "http:", "https:", "ftp:")), (text, resolved)

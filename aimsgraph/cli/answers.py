@@ -94,6 +94,7 @@ def query(
         bindings,
         timeout=timeout or workspace.config.query_timeout,
         row_limit=row_limit or workspace.config.row_limit,
+        max_length=workspace.config.query_max_length,
     )
     write_output(_render(fmt, outcome), output)
     if outcome.truncated:
@@ -272,8 +273,16 @@ def serve(ctx: Context, host: str, port: int, verbose: bool) -> None:
     """Serve the workspace as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql."""
     from aimsgraph.query.endpoint import EndpointSettings, make_server
 
-    workspace = ctx.workspace()
-    settings = EndpointSettings(workspace.store, workspace.config.query_timeout, workspace.config.row_limit)
+    config = ctx.workspace().config
+    settings = EndpointSettings(
+        ctx.workspace().store,
+        config.query_timeout,
+        config.row_limit,
+        config.query_max_length,
+        config.allowed_hosts,
+        config.idle_timeout,
+        config.max_queries,
+    )
     server = make_server(settings, host, port, verbose)
     click.echo(f"SPARQL endpoint (read-only) at http://{host}:{server.server_address[1]}/sparql; Ctrl-C stops it.")
     try:

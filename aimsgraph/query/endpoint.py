@@ -1,170 +1,115 @@
-"""A read-only SPARQL 1.1 Protocol endpoint over a store (GET and POST, content negotiation)."""
+"""The read-only SPARQL endpoint's HTTP server: waitress running protocol.SparqlApp, started and stopped here.
+
+waitress, not http.server: it reads every request whole on one event loop before a worker sees it, so a client
+that sends slowly holds a socket, not a thread; it refuses a bad or negative Content-Length, a malformed start
+line or chunk with 400, bodies and headers over a cap with 413/431, and closes sockets idle for channel_timeout.
+Its error answers are made one line here, like ours.
+"""
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import ipaddress
+import threading
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
-from aimsgraph.errors import AimsError, InputError
+from waitress import wasyncore
+from waitress.channel import HTTPChannel
+from waitress.server import BaseWSGIServer, create_server
+from waitress.task import ErrorTask, ThreadedTaskDispatcher
+
+from aimsgraph.errors import InputError
 from aimsgraph.query.isolation import start_fork_server
-from aimsgraph.query.negotiation import choose_media_type
-from aimsgraph.query.results import graph_text, results_delimited, results_json, results_xml
-from aimsgraph.query.sparql import QueryOutcome, QueryRefused, check_read_only, run_query
-from aimsgraph.store import Store
+from aimsgraph.query.protocol import RESULT_TYPES, EndpointSettings, SparqlApp
 
-PATHS = ("/", "/sparql", "/query")
-RESULT_TYPES = {
-    "application/sparql-results+json": "json",
-    "application/json": "json",
-    "application/sparql-results+xml": "xml",
-    "application/xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-}
-GRAPH_TYPES = {
-    "text/turtle": "turtle",
-    "application/ld+json": "json-ld",
-    "application/n-triples": "nt",
-    "application/rdf+xml": "xml",
-}
-GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
-DATASET_PARAMETERS = ("default-graph-uri", "named-graph-uri")
-MAX_BODY = 1_000_000  # a query is text; a megabyte is plenty and bounds what one request can make us read
+__all__ = ["RESULT_TYPES", "EndpointSettings", "SparqlServer", "allowed_hosts", "make_server"]
+MAX_BODY = 1_000_000  # bytes of body or headers; more when [query] max_length needs it (percent-encoding triples)
+CONNECTION_LIMIT = 100  # open sockets; beyond it new connections wait in the listen backlog
+SPARE_THREADS = 2  # beyond max_queries, so a request over the cap is answered 503 at once, not queued
 
 
-@dataclass(frozen=True)
-class EndpointSettings:
-    """What the endpoint serves and within which limits."""
+class OneLineErrorTask(ErrorTask):  # type: ignore[misc]
+    """waitress's answer to a request it cannot parse, as one line (`bad request: Content-Length is invalid`)."""
 
-    store: Store
-    timeout: float = 30.0
-    row_limit: int = 10000
-
-
-def _dataset_refusal(parameters: str) -> str | None:
-    """Why a request naming its dataset by protocol parameters is refused (None when it names none).
-
-    Refused rather than ignored: an ignored default-graph-uri would answer over every graph as if it were honoured.
-    """
-    given = parse_qs(parameters, keep_blank_values=True)
-    for name in DATASET_PARAMETERS:
-        if name in given:
-            return f"{name} is not supported: name the graphs in the query with FROM <...> or FROM NAMED <...>"
-    return None
+    def execute(self) -> None:
+        error = self.request.error
+        body = f"{error.reason.lower()}: {error.body}\n".encode()
+        self.status = f"{error.code} {error.reason}"
+        self.response_headers.append(("Content-Type", "text/plain; charset=utf-8"))
+        self.set_close_on_finish()
+        self.content_length = len(body)
+        self.write(body)
 
 
-class NotAcceptable(Exception):
-    """No media type we can serve the answer in has a quality above 0 in the client's Accept header."""
+class OneLineChannel(HTTPChannel):  # type: ignore[misc]
+    """A waitress connection whose parse errors are answered in one line."""
+
+    error_task_class = OneLineErrorTask
 
 
-def negotiate(form: str, accept: str) -> str:
-    """The media type to answer a `form` query (SELECT, ASK, CONSTRUCT, DESCRIBE) in, as `accept` prefers."""
-    table = GRAPH_TYPES if form in GRAPH_FORMS else RESULT_TYPES
-    media = choose_media_type(accept, list(table))
-    if media is None:
-        raise NotAcceptable(f"not acceptable: this answer is available as {', '.join(table)}")
-    return media
+def allowed_hosts(settings: EndpointSettings, host: str) -> frozenset[str]:
+    """Host names a request may carry: [serve] allowed_hosts, else the bound address and localhost."""
+    names = set(settings.allowed_hosts) or {host, "localhost"}
+    if not settings.allowed_hosts and _is_loopback(host):
+        names |= {"127.0.0.1", "::1"}
+    return frozenset(name.strip("[]").lower() for name in names)
 
 
-def render_outcome(outcome: QueryOutcome, media: str) -> bytes:
-    """The body of `outcome` in `media` (one of RESULT_TYPES or GRAPH_TYPES, as negotiate chose)."""
-    if outcome.form in GRAPH_FORMS:
-        return graph_text(outcome, GRAPH_TYPES[media]).encode("utf-8")
-    fmt = RESULT_TYPES[media]
-    if fmt == "json":
-        body = json.dumps(results_json(outcome))
-    elif fmt == "xml":
-        body = results_xml(outcome)
-    else:
-        body = results_delimited(outcome, "," if fmt == "csv" else "\t")
-    return body.encode("utf-8")
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
-class SparqlHandler(BaseHTTPRequestHandler):
-    """SPARQL 1.1 Protocol query operation; every update operation is refused."""
+class SparqlServer:
+    """The endpoint on host:port (bound when made), served by serve_forever until shutdown."""
 
-    server: SparqlServer
-    server_version = "aimsgraph-sparql"
-
-    def do_GET(self) -> None:
-        url = urlsplit(self.path)
-        if url.path not in PATHS:
-            return self._text(HTTPStatus.NOT_FOUND, "not found: the endpoint is at /sparql")
-        params = parse_qs(url.query)
-        if "update" in params:
-            return self._text(HTTPStatus.FORBIDDEN, "updates are not allowed: this endpoint is read-only")
-        if "query" not in params:
-            return self._text(HTTPStatus.OK, "aimsgraph SPARQL endpoint (read-only): send ?query=...")
-        if refusal := _dataset_refusal(url.query):
-            return self._text(HTTPStatus.BAD_REQUEST, refusal)
-        self._answer(params["query"][0])
-
-    def do_POST(self) -> None:
-        if urlsplit(self.path).path not in PATHS:
-            return self._text(HTTPStatus.NOT_FOUND, "not found: the endpoint is at /sparql")
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
-            return self._text(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "request too large")
-        body = self.rfile.read(length).decode("utf-8", errors="replace")
-        kind = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-        if kind == "application/sparql-update":
-            return self._text(HTTPStatus.FORBIDDEN, "updates are not allowed: this endpoint is read-only")
-        direct = kind == "application/sparql-query"  # the protocol puts its other parameters in the URL then
-        form = {} if direct else parse_qs(body)
-        if "update" in form:
-            return self._text(HTTPStatus.FORBIDDEN, "updates are not allowed: this endpoint is read-only")
-        if not direct and "query" not in form:
-            return self._text(HTTPStatus.BAD_REQUEST, "missing query parameter")
-        if refusal := _dataset_refusal(urlsplit(self.path).query) or _dataset_refusal("" if direct else body):
-            return self._text(HTTPStatus.BAD_REQUEST, refusal)
-        self._answer(body if direct else form["query"][0])
-
-    def _answer(self, text: str) -> None:
-        settings = self.server.settings
-        try:
-            media = negotiate(check_read_only(text), self.headers.get("Accept") or "")
-            outcome = run_query(
-                settings.store, text, timeout=settings.timeout, row_limit=settings.row_limit, isolate=True
-            )
-        except NotAcceptable as exc:
-            return self._text(HTTPStatus.NOT_ACCEPTABLE, str(exc))
-        except QueryRefused as exc:
-            return self._text(HTTPStatus.FORBIDDEN, str(exc))
-        except InputError as exc:
-            return self._text(HTTPStatus.BAD_REQUEST, str(exc))
-        except AimsError as exc:
-            return self._text(HTTPStatus.INTERNAL_SERVER_ERROR, str(exc))
-        self._send(HTTPStatus.OK, f"{media}; charset=utf-8", render_outcome(outcome, media))
-
-    def _text(self, status: HTTPStatus, message: str) -> None:
-        self._send(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"))
-
-    def _send(self, status: HTTPStatus, content_type: str, body: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Vary", "Accept")
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        if self.server.verbose:
-            super().log_message(format, *args)
-
-
-class SparqlServer(ThreadingHTTPServer):
-    """The HTTP server holding the endpoint's settings."""
-
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], settings: EndpointSettings, *, verbose: bool = False) -> None:
-        super().__init__(address, SparqlHandler)
+    def __init__(self, settings: EndpointSettings, host: str, port: int, *, verbose: bool = False) -> None:
         self.settings = settings
-        self.verbose = verbose
+        self._map: dict[int, Any] = {}  # ours, so shutdown can close every socket from another thread
+        self._dispatcher = ThreadedTaskDispatcher()
+        self._dispatcher.set_thread_count(settings.max_queries + SPARE_THREADS)  # waitress does it only for its own
+        app = SparqlApp(settings, allowed_hosts(settings, host), verbose=verbose)
+        cap = max(MAX_BODY, 3 * settings.max_length)
+        self._server: BaseWSGIServer = create_server(
+            app,
+            map=self._map,
+            _dispatcher=self._dispatcher,
+            host=host,
+            port=port,
+            connection_limit=CONNECTION_LIMIT,
+            channel_timeout=settings.idle_timeout,
+            cleanup_interval=max(min(settings.idle_timeout / 2, 30.0), 0.5),
+            max_request_body_size=cap,
+            max_request_header_size=cap,
+            asyncore_use_poll=True,
+            ident="aimsgraph-sparql",
+        )
+        self._server.channel_class = OneLineChannel
+        self._stopped = threading.Event()
+
+    @property
+    def server_address(self) -> tuple[str, int]:
+        """The bound (host, port); the port is the one picked when 0 was asked for."""
+        return str(self._server.effective_host), int(self._server.effective_port)
+
+    def serve_forever(self) -> None:
+        """Answer requests until shutdown() (or Ctrl-C)."""
+        try:
+            self._server.run()
+        finally:
+            self._dispatcher.shutdown(timeout=1)
+            self._stopped.set()
+
+    def shutdown(self) -> None:
+        """Stop serve_forever (from another thread) and wait for it to end."""
+        self._server.trigger.pull_trigger(lambda: wasyncore.close_all(self._map))
+        self._stopped.wait(10)
+
+    def server_close(self) -> None:
+        """Close the listening socket and every connection (already done when serve_forever has ended)."""
+        if not self._stopped.is_set():
+            wasyncore.close_all(self._map)
 
 
 def make_server(
@@ -172,7 +117,7 @@ def make_server(
 ) -> SparqlServer:
     """A ready (not yet serving) endpoint on host:port; port 0 picks a free one."""
     try:
-        server = SparqlServer((host, port), settings, verbose=verbose)
+        server = SparqlServer(settings, host, port, verbose=verbose)
     except OSError as exc:
         raise InputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     if settings.store.kind != "sparql":  # its queries run in children of the fork server: start it with the endpoint

@@ -33,6 +33,13 @@ Collect = Callable[[Store], Any]
 PRELOAD = ["aimsgraph.query.sparql"]
 
 
+class QueryTimeLimit(InputError):
+    """A query (its parsing included) ran past its time limit and was stopped."""
+
+    def __init__(self, timeout: float) -> None:
+        super().__init__(f"query stopped after {timeout:g} s (time limit; raise it with --timeout)")
+
+
 def start_fork_server() -> None:
     """Start the fork server now instead of at the first query (about a second), e.g. when a server starts."""
     fork_server.start(PRELOAD)
@@ -51,11 +58,34 @@ def _answer(copy: Snapshot, collect: Collect, pipe: Connection) -> None:
         pipe.send(("store", f"{copy.label}: query failed: {str(exc).splitlines()[0]}"))
 
 
-def run_in_child(store: Store, collect: Collect, timeout: float) -> Any:
-    """`collect(store)` evaluated in a child process; InputError when it passes `timeout` (the child is killed)."""
+def _call(work: Callable[[], Any], pipe: Connection) -> None:
+    """In the child: send ("ok", work()), or ("input" | "store", one-line message)."""
+    try:
+        pipe.send(("ok", work()))
+    except AimsError as exc:
+        pipe.send(("input" if isinstance(exc, InputError) else "store", str(exc)))
+    except Exception as exc:  # anything else becomes the one-line store error the caller raises
+        pipe.send(("store", f"query failed: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"))
+
+
+def call_in_child(work: Callable[[], Any], timeout: float, limit: float | None = None) -> Any:
+    """`work()` (picklable, its answer too) called in a child process that is killed when it passes `timeout`.
+
+    Its InputError or StoreError is raised here with the same message; QueryTimeLimit names `limit` (default
+    `timeout`), the limit the user set, when `timeout` is what is left of it.
+    """
+    pid, connection = fork_server.submit(partial(_call, work), PRELOAD)
+    kind, payload = _wait(pid, connection, timeout, limit)
+    if kind != "ok":
+        raise (InputError if kind == "input" else StoreError)(payload)
+    return payload
+
+
+def run_in_child(store: Store, collect: Collect, timeout: float, limit: float | None = None) -> Any:
+    """`collect(store)` evaluated in a child process; QueryTimeLimit when it passes `timeout` (the child is killed)."""
     with store.snapshot() as copy:
         pid, connection = fork_server.submit(partial(_answer, copy, collect), PRELOAD)
-        kind, payload = _wait(pid, connection, timeout)
+        kind, payload = _wait(pid, connection, timeout, limit)
     if kind == "input":
         raise InputError(payload)
     if kind == "store":
@@ -65,12 +95,12 @@ def run_in_child(store: Store, collect: Collect, timeout: float) -> Any:
     return payload
 
 
-def _wait(pid: int, connection: Connection, timeout: float) -> tuple[str, Any]:
-    """The child's message, or InputError at the time limit (the child is killed)."""
+def _wait(pid: int, connection: Connection, timeout: float, limit: float | None) -> tuple[str, Any]:
+    """The child's message, or QueryTimeLimit at the time limit (the child is killed)."""
     try:
-        if not connection.poll(timeout):  # the connection still open: the child is still working
+        if not connection.poll(max(timeout, 0.0)):  # the connection still open: the child is still working
             fork_server.stop(pid)
-            raise InputError(f"query stopped after {timeout:g} s (time limit; raise it with --timeout)")
+            raise QueryTimeLimit(timeout if limit is None else limit)
         message: tuple[str, Any] = connection.recv()
     except EOFError:
         raise StoreError("the query process ended without an answer (out of memory?)") from None

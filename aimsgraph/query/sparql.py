@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 import threading
+import time
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import lru_cache, partial
+from functools import partial
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 from pyparsing import ParseException
 from rdflib import Literal, URIRef
@@ -19,21 +22,25 @@ from rdflib.term import Identifier
 
 from aimsgraph.coverage.view import reads_view, view_store
 from aimsgraph.errors import InputError, StoreError
-from aimsgraph.query.isolation import run_in_child
+from aimsgraph.query.isolation import QueryTimeLimit, call_in_child, run_in_child
 from aimsgraph.query.names import expand_dotted_names
 from aimsgraph.store import QueryOutcome, Store
+from aimsgraph.vocabulary.namespaces import PREFIXES
 from aimsgraph.vocabulary.resources import query_files
 
 __all__ = [
     "Parameter",
     "QueryOutcome",
     "QueryRefused",
+    "QueryTimeLimit",
+    "QueryTooLong",
     "SavedQuery",
     "bind_parameters",
     "check_read_only",
     "load_query",
     "parse_parameters",
     "parse_saved_query",
+    "query_form",
     "run_query",
     "saved_queries",
     "typed_value",
@@ -44,6 +51,11 @@ _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _NOT_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`]')  # what an IRI cannot hold
 # FROM / FROM NAMED may only name graphs of the store, never something a store could fetch.
 _REMOTE = re.compile(r"^(https?|ftp|file):", re.IGNORECASE)
+MAX_LENGTH = 100_000  # characters ([query] max_length): bounds what one query makes the parser chew on
+GUARD_CACHE = 256  # checked queries remembered by text
+# Oxigraph nests `a + b + ...` and `{...} UNION {...} ...` one level per term and overflows its stack (the process
+# dies) between 4,000 and 8,000 of them: a query nesting deeper than this is refused before it reaches the store.
+MAX_DEPTH = 2000
 
 
 @dataclass(frozen=True)
@@ -68,6 +80,16 @@ class SavedQuery:
 
 class QueryRefused(InputError):
     """A query that parses but is not allowed: an update, SERVICE, or a remote FROM."""
+
+
+class QueryTooLong(InputError):
+    """A query longer than [query] max_length, refused before it is parsed."""
+
+    def __init__(self, length: int, max_length: int) -> None:
+        super().__init__(
+            f"query is {length:,} characters long, over the limit of {max_length:,}: shorten it or raise "
+            "[query] max_length in aimsgraph.toml"
+        )
 
 
 # ---------------------------------------------------------------- saved queries
@@ -171,22 +193,75 @@ def _is_update(text: str) -> bool:
     return True
 
 
-def check_read_only(text: str) -> str:
+def check_read_only(text: str, max_length: int = MAX_LENGTH) -> str:
     """The query form (SELECT, ASK, CONSTRUCT, DESCRIBE) of `text`, or an InputError for anything else.
 
-    Refused: syntax errors (with line and column), updates and LOAD, SERVICE, and FROM / FROM NAMED naming a
-    remote IRI (all of them could change data or reach the network).
+    Refused: a query over `max_length` characters, syntax errors (with line and column), updates and LOAD,
+    SERVICE, and FROM / FROM NAMED naming a remote IRI, after BASE and prefixes (all of them could change data or
+    reach the network). No time limit: run_query and query_form bound the parse by the query's.
     """
-    return _guard(text)[0]
+    return _guard(text, max_length)[0]
 
 
-@lru_cache(maxsize=256)
-def _guard(text: str) -> tuple[str, tuple[str, ...]]:
-    """The query form and the IRIs its FROM / FROM NAMED clauses name, after the read-only checks.
+def query_form(text: str, *, timeout: float, max_length: int = MAX_LENGTH, started: float | None = None) -> str:
+    """check_read_only with the parse in a child process killed at `timeout` s from `started` (monotonic; now)."""
+    return _guard_in_child(text, timeout, max_length, time.monotonic() if started is None else started)[0]
 
-    Cached by text (a pure function of it): rdflib's parser takes 15-70 ms per saved query, often more than
-    the query itself; refusals raise and are never cached.
-    """
+
+_checked_queries: OrderedDict[str, tuple[str, tuple[str, ...]]] = OrderedDict()
+_checked_lock = threading.Lock()
+
+
+def _remembered(text: str) -> tuple[str, tuple[str, ...]] | None:
+    """An earlier guard's answer for `text` (rdflib's parse takes 15-70 ms a query, often more than the query)."""
+    with _checked_lock:
+        if text in _checked_queries:
+            _checked_queries.move_to_end(text)
+            return _checked_queries[text]
+    return None
+
+
+def _remember(text: str, answer: tuple[str, tuple[str, ...]]) -> tuple[str, tuple[str, ...]]:
+    with _checked_lock:
+        _checked_queries[text] = answer
+        while len(_checked_queries) > GUARD_CACHE:
+            _checked_queries.popitem(last=False)
+    return answer
+
+
+def _guard(text: str, max_length: int) -> tuple[str, tuple[str, ...]]:
+    """The query form and the IRIs its FROM / FROM NAMED clauses name, after the read-only checks (in this thread)."""
+    if len(text) > max_length:
+        raise QueryTooLong(len(text), max_length)
+    return _remembered(text) or _remember(text, _parsed_guard(text))
+
+
+def _guard_in_child(text: str, timeout: float, max_length: int, started: float) -> tuple[str, tuple[str, ...]]:
+    """_guard with rdflib's parse (seconds for a long expression) in a child killed at the time limit."""
+    if len(text) > max_length:
+        raise QueryTooLong(len(text), max_length)
+    if known := _remembered(text):
+        return known
+    answer = call_in_child(partial(_guard_answer, text), timeout - (time.monotonic() - started), timeout)
+    if answer[0] == "refused":  # a refusal crosses the process boundary as text: raised here as its kind
+        raise QueryRefused(answer[1])
+    if answer[0] == "input":
+        raise InputError(answer[1])
+    return _remember(text, answer)
+
+
+def _guard_answer(text: str) -> tuple[str, Any]:
+    """In the child: _parsed_guard's answer, or ("refused" | "input", one-line message)."""
+    try:
+        return _parsed_guard(text)
+    except QueryRefused as exc:
+        return "refused", str(exc)
+    except InputError as exc:
+        return "input", str(exc)
+
+
+def _parsed_guard(text: str) -> tuple[str, tuple[str, ...]]:
+    """The uncached guard; refusals raise."""
     try:
         return _checked(text)
     except RecursionError:  # rdflib's parser recurses per bracket: deep nesting is a user's query, not a crash
@@ -206,14 +281,42 @@ def _checked(text: str) -> tuple[str, tuple[str, ...]]:
     for node in _walk(parsed):
         if isinstance(node, CompValue) and node.name == "ServiceGraphPattern":
             raise QueryRefused("SERVICE is not allowed: queries may not reach other endpoints")
+    if (depth := _depth(parsed)) > MAX_DEPTH:
+        raise InputError(
+            f"query nests {depth:,} levels deep (a chain of + || && or UNION counts one per term; at most "
+            f"{MAX_DEPTH:,}): split it"
+        )
     iris = []
     # CompValue.get has its own signature (no default argument), hence the explicit test.
     for clause in query["datasetClause"] if "datasetClause" in query else []:  # noqa: SIM401
-        iri = clause["default"] if "default" in clause else clause["named"]
-        if iri is not None and _REMOTE.match(str(iri)):
+        iri = _absolute(clause["default"] if "default" in clause else clause["named"], parsed[0])
+        if _REMOTE.match(iri):
             raise QueryRefused(f"FROM <{iri}> is not allowed: only graphs of this store may be named")
-        iris.append(str(iri))
+        iris.append(iri)
     return FORMS[query.name], tuple(iris)
+
+
+def _depth(node: Any) -> int:
+    """How deep the store's evaluation of `node` nests: one per element, and one per term of an operator chain."""
+    if isinstance(node, CompValue):
+        chain = next((len(node[key]) for key in ("other", "graph") if isinstance(node.get(key), list)), 0)
+        return 1 + chain + max((_depth(value) for value in node.values()), default=0)
+    if isinstance(node, list | tuple) or type(node).__name__ == "ParseResults":
+        return max((_depth(value) for value in node), default=0)
+    return 0
+
+
+def _absolute(iri: Any, prologue: Any) -> str:
+    """A FROM clause's IRI as the store would read it: a prefixed name expanded, a relative IRI against BASE."""
+    base, namespaces = "", {name: str(ns) for name, ns in PREFIXES.items()}
+    for declaration in prologue:  # in order: a later BASE or PREFIX resolves against the BASE before it
+        if declaration.name == "Base":
+            base = urljoin(base, str(declaration.iri))
+        else:
+            namespaces[declaration.prefix or ""] = urljoin(base, str(declaration.iri))
+    if isinstance(iri, CompValue):  # a prefixed name (pname)
+        return namespaces.get(iri.prefix or "", f"{iri.prefix or ''}:") + (iri.localname or "")
+    return urljoin(base, str(iri))
 
 
 def _view_day(bindings: Mapping[str, Identifier]) -> date:
@@ -242,45 +345,56 @@ def run_query(
     timeout: float = 30.0,
     row_limit: int = 10000,
     isolate: bool = False,
+    max_length: int = MAX_LENGTH,
+    started: float | None = None,
 ) -> QueryOutcome:
     """Check that `text` is read-only, then run it with `bindings` (initBindings) within the limits.
 
-    With `isolate` an embedded store is queried in a child process that the time limit kills (for long-lived
-    processes such as the endpoint); otherwise in a daemon thread, which a process that exits after the
-    answer (the CLI) stops with it. A query naming the coverage view reads the view of its ?as_of day
-    (today's is kept in the store).
+    The time limit counts from `started` (time.monotonic(); default now) and covers the parse. With `isolate` an
+    embedded store is queried (and the query parsed) in child processes that the time limit kills (for long-lived
+    processes such as the endpoint); otherwise in a daemon thread, which a process that exits after the answer
+    (the CLI) stops with it. A query naming the coverage view reads the view of its ?as_of day (today's is kept
+    in the store).
     """
-    form, iris = _guard(text)
-    text = expand_dotted_names(text)  # iso:A.8.4 is valid SPARQL that Oxigraph's parser refuses
+    started = time.monotonic() if started is None else started
     values = dict(bindings or {})
-    if isolate and store.embedded:
-        target = view_store(store, _view_day(values)) if reads_view(iris) else store
-        collect = partial(_collect, text=text, bindings=values, row_limit=row_limit)  # pickles, unlike a lambda
-        outcome: QueryOutcome = run_in_child(target, collect, timeout)
-    else:
-        outcome = _in_thread(store, text, values, row_limit, timeout, reads_view(iris))
+    if not (isolate and store.embedded):
+        return _in_thread(store, text, values, row_limit, (timeout, started), max_length)
+    form, iris = _guard_in_child(text, timeout, max_length, started)
+    target = view_store(store, _view_day(values)) if reads_view(iris) else store
+    collect = partial(_collect, text=expand_dotted_names(text), bindings=values, row_limit=row_limit)  # pickles
+    outcome: QueryOutcome = run_in_child(target, collect, timeout - (time.monotonic() - started), timeout)
     outcome.form = form  # pyoxigraph answers DESCRIBE as triples, like CONSTRUCT
     return outcome
 
 
 def _in_thread(
-    store: Store, text: str, bindings: dict[str, Identifier], row_limit: int, timeout: float, view: bool
+    store: Store,
+    text: str,
+    bindings: dict[str, Identifier],
+    row_limit: int,
+    limit: tuple[float, float],
+    max_length: int,
 ) -> QueryOutcome:
+    """Guard and run in a daemon thread; `limit` is (seconds, monotonic start) and covers both."""
     box: dict[str, Any] = {}
 
     def work() -> None:
         try:
-            target = view_store(store, _view_day(bindings)) if view else store
-            box["outcome"] = _collect(target, text, bindings, row_limit)
+            form, iris = _guard(text, max_length)
+            target = view_store(store, _view_day(bindings)) if reads_view(iris) else store
+            # iso:A.8.4 is valid SPARQL that Oxigraph's parser refuses: written out first
+            box["outcome"] = _collect(target, expand_dotted_names(text), bindings, row_limit)
+            box["outcome"].form = form  # pyoxigraph answers DESCRIBE as triples, like CONSTRUCT
         except BaseException as exc:  # handed back to the caller's thread
             box["error"] = exc
 
     # A daemon thread: a runaway query cannot be killed, but it cannot keep the process alive either.
     worker = threading.Thread(target=work, name="aimsgraph-query", daemon=True)
     worker.start()
-    worker.join(timeout)
+    worker.join(max(limit[0] - (time.monotonic() - limit[1]), 0.0))
     if worker.is_alive():
-        raise InputError(f"query stopped after {timeout:g} s (time limit; raise it with --timeout)")
+        raise QueryTimeLimit(limit[0])
     if "error" in box:
         error = box["error"]
         if isinstance(error, InputError | StoreError):
