@@ -21,6 +21,7 @@ from aimsgraph.app.overview_data import OverviewFigures, overview_figures
 from aimsgraph.coverage.matrix import CoverageMatrix, coverage_matrix
 from aimsgraph.coverage.view import refresh_view
 from aimsgraph.errors import AimsError
+from aimsgraph.facts.people import known_people
 from aimsgraph.rules.findings import ValidationReport
 from aimsgraph.rules.validation import validate_workspace
 from aimsgraph.vocabulary.catalog import Requirement, load_requirements
@@ -112,6 +113,17 @@ def label(requirement_id: str) -> str:
     """'A.6.2.8 AI system recording of event logs': an id with its title."""
     found = requirement_index().get(requirement_id)
     return found.label if found else requirement_id
+
+
+@st.cache_data(show_spinner=False)
+def people(root: str) -> list[str]:
+    """The person ids of the org facts: the reviewer box's choices."""
+    return known_people(_open(root).store)
+
+
+def reviewer() -> str:
+    """Who decides: the person picked in the reviewer box, else the workspace's [user] person ('' if none)."""
+    return str(st.session_state.get(REVIEWER) or workspace().person())
 
 
 @st.cache_data(show_spinner=False)

@@ -30,7 +30,7 @@ def highlight(text: str, terms: list[str]) -> str:
 
 
 def reviewer() -> str:
-    return str(st.session_state.get(state.REVIEWER) or "analyst")
+    return state.reviewer()
 
 
 def decide(ids: list[str], accept: bool, scope: list[str] | None) -> None:
@@ -94,8 +94,14 @@ def filters() -> list[SuggestionView]:
     document = chooser(1, "Document", documents, "sugg_doc", "document")
     system = chooser(2, "AI system", systems, "sugg_system", "system")
     floor = cols[3].number_input("Score at least", 0.0, 1.0, 0.0, 0.05, key="sugg_min")
-    cols[4].text_input(
-        "Reviewer (person id)", key=state.REVIEWER, value=None if state.REVIEWER in st.session_state else "analyst"
+    people, me = state.people(root), workspace.person()
+    cols[4].selectbox(
+        "Reviewer",
+        people,
+        key=state.REVIEWER,
+        index=people.index(me) if me in people and state.REVIEWER not in st.session_state else None,
+        placeholder="who are you?",
+        help="Decisions are recorded for this person of the org facts ([user] person in aimsgraph.toml by default).",
     )
     for param, value in (("requirement", only), ("document", document), ("system", system)):
         links.publish(param, None if value == "(all)" else value, f"sugg_{param}")
