@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
@@ -13,7 +14,7 @@ from typing import Any
 
 from rdflib import RDF, URIRef
 
-from aimsgraph.errors import InputError, WorkspaceError
+from aimsgraph.errors import AimsError, InputError, WorkspaceError
 from aimsgraph.facts import build_org_graph, checked_org_files, org_files, org_fingerprint
 from aimsgraph.facts.history import ChangeSet, check_effective, replace_org
 from aimsgraph.facts.integrity import FileState, HashCache, file_states, record_files
@@ -143,12 +144,18 @@ class Workspace:
         if (root / CONFIG_NAME).exists():
             raise WorkspaceError(f"{root}: already a workspace")
         text = _config_text(name or root.resolve().name, person, store_url)  # checks the URL before making folders
-        for folder in (root, root / "org", root / "documents"):
-            folder.mkdir(parents=True, exist_ok=True)
+        made = [f for f in (root, root / "org", root / "documents") if not f.exists()]
+        for folder in made:
+            folder.mkdir(parents=True)
         (root / CONFIG_NAME).write_text(text, encoding="utf-8")
         (root / ".gitignore").write_text(f"{STATE_DIR}/\n", encoding="utf-8")
         workspace = cls(root)
-        workspace.sync()
+        try:
+            workspace.sync()
+        except AimsError:  # an unreachable store: leave no half-made workspace behind, so init can be run again
+            workspace.close()
+            _unmake(root, made)
+            raise
         return workspace
 
     # ---------------------------------------------------------------- paths and store
@@ -283,3 +290,12 @@ def _config_text(name: str, person: str | None, store_url: str | None) -> str:
         example = "http://127.0.0.1:7878"
         store = f'kind = "oxigraph"\n# query_endpoint = "{example}/query"\n# update_endpoint = "{example}/update"'
     return CONFIG_TEMPLATE.format(name=name, person=user, store=store)
+
+
+def _unmake(root: Path, made: list[Path]) -> None:
+    """Remove what a failed init wrote: its files, its state folder and the folders it created."""
+    for name in (CONFIG_NAME, ".gitignore"):
+        (root / name).unlink(missing_ok=True)
+    shutil.rmtree(root / STATE_DIR, ignore_errors=True)
+    for folder in reversed(made):
+        shutil.rmtree(folder, ignore_errors=True)

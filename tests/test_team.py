@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXTURES, pending_rows, run_cli
-from tests.test_remote_store import running_oxigraph
+from tests.test_remote_store import _free_port, running_oxigraph
 
 AIMSGRAPH = str(Path(sys.executable).with_name("aimsgraph"))
 SECRET = "s3cret-Token-7f2e"  # the proxy's credential: it must never show in any output
@@ -173,6 +173,18 @@ def _ask(endpoint: str, query: str) -> bool:
     )
     with urllib.request.urlopen(request, timeout=30) as reply:
         return bool(json.loads(reply.read())["boolean"])
+
+
+def test_init_on_a_server_that_is_down_leaves_nothing(tmp_path: Path) -> None:
+    base = f"http://127.0.0.1:{_free_port()}"
+    result = run_cli("init", str(tmp_path / "ws"), "--store", base)
+    assert result.exit_code == 2 and result.stderr == (
+        f"aimsgraph: error: cannot reach the SPARQL store at {base}/update: connection refused; "
+        "is the server running?\n"
+    )
+    assert not (tmp_path / "ws").exists()  # init can simply be run again once the server is up
+    bad = run_cli("init", str(tmp_path / "ws"), "--store", "http://aims:secret@127.0.0.1:7878")
+    assert bad.exit_code == 2 and "credentials do not go in the URL" in bad.stderr and "secret" not in bad.stderr
 
 
 # ---------------------------------------------------------------- credentials
