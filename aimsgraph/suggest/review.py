@@ -133,7 +133,8 @@ def _activity_iri(now: datetime) -> URIRef:
 
 def _logged(kind: str, activity: URIRef, person: URIRef, ids: list[str], now: datetime) -> str:
     """The update part that logs review activity `activity` in the history graph."""
-    record = activity_record(kind, person, ids, node=activity, now=now)
+    # a node of its own: the same IRI in two graphs would be read twice through their union
+    record = activity_record(kind, person, ids, node=URIRef(f"urn:aims:activity:{local_id(activity)}"), now=now)
     return f"INSERT DATA {{ GRAPH <{GraphName.HISTORY.iri}> {{ {record.serialize(format='nt')} }} }}"
 
 
