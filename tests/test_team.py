@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from aimsgraph.errors import InputError
+from aimsgraph.facts.people import check_person
 from tests.conftest import FIXTURES, pending_rows, run_cli
 from tests.test_remote_store import _free_port, running_oxigraph
 
@@ -79,6 +81,16 @@ def test_init_person_and_who_decides(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert decided == {("accepted", "rkhan"), ("rejected", "jdoe")}
     bad = run_cli("init", str(tmp_path / "bad"), "--person", 'x" = 1')
     assert bad.exit_code == 2 and "is not a person id" in bad.stderr and not (tmp_path / "bad").exists()
+
+
+def test_a_long_list_of_people_is_cut_short() -> None:
+    known = [f"p{n:02d}" for n in range(40)]
+    with pytest.raises(InputError) as refused:
+        check_person(known, "nobody")
+    assert str(refused.value) == (
+        "--reviewer: 'nobody' is not a person of the org facts; known people: " + ", ".join(known[:12]) + " and 28 more"
+    )
+    assert str(check_person(known, "p07")) == "urn:aims:person:p07"
 
 
 # ---------------------------------------------------------------- the activity log
