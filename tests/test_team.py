@@ -142,6 +142,9 @@ def test_team_on_an_oxigraph_server(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         assert f'query_endpoint = "{base}/query"' in config and f'update_endpoint = "{base}/update"' in config
         ids = _suggested(root)
         assert not (root / ".aimsgraph" / "store").exists()  # the data is on the server
+        changes = json.loads(run_cli("-w", str(root), "history", "--changes", "--format", "json").stdout)
+        # read from the org graph alone (the catalog's 3,600 triples once counted as removed from it)
+        assert changes[-1]["added"] == 116 and changes[-1]["removed"] <= 4 and changes[-1]["by"] == "jdoe"
         with _serving(root) as endpoint:  # a second process on the same store
             validated = run_cli("-w", str(root), "validate", "--format", "json")
             assert validated.exit_code in (0, 1) and "findings" in json.loads(validated.stdout)

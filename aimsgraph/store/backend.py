@@ -225,13 +225,19 @@ class Store:
             raise StoreError(f"{self.label}: query failed: {exc}") from None
 
     def _remote(self, sparql: str, bindings: Bindings | None, graphs: tuple[GraphName, ...] | None) -> Result:
-        if graphs is not None:  # a remote store reads only those graphs through FROM clauses
+        if graphs is not None and len(graphs) > 1:  # several graphs: their merge through FROM clauses
             at = sparql.index("WHERE")
             sparql = sparql[:at] + "".join(f"FROM <{g.iri}> " for g in graphs) + sparql[at:]
-        return self._query(sparql, bindings)
+        # One graph goes as the protocol's default-graph-uri: an Oxigraph server run with --union-default-graph
+        # ignores FROM and reads the union (a change set then counted the catalog as removed from the org graph).
+        return self._query(sparql, bindings, graphs[0] if graphs is not None and len(graphs) == 1 else None)
 
-    def _query(self, sparql: str, bindings: Bindings | None) -> Result:
+    def _query(self, sparql: str, bindings: Bindings | None, graph: GraphName | None = None) -> Result:
         try:
+            if graph is not None:
+                store: Any = self.dataset.store
+                namespaces = dict(self.dataset.namespaces())
+                return store.query(sparql, namespaces, dict(bindings or {}), queryGraph=str(graph.iri))  # type: ignore[no-any-return]
             return self.dataset.query(sparql, initBindings=dict(bindings or {}))
         except OSError as exc:
             raise failure(self.label, exc) from None
