@@ -273,9 +273,10 @@ class Workspace:
         """Each registered file's registered and current hash; records first sightings and flags changed files
         in the store (unless it is open read-only)."""
         states = file_states(self.store, self.root, HashCache(self.state_dir / "hashes.json"))
-        if self.store.read_only or not any(s.status in ("new", "changed") for s in states):
-            return states if self.store.read_only else record_files(self.store, states)
-        return record_files(self.store, states, self.recorded_person())
+        if self.store.read_only:
+            return states
+        who = self.recorded_person() if any(s.status == "new" for s in states) else None  # first sightings only
+        return record_files(self.store, states, who)
 
 
 def _config_text(name: str, person: str | None, store_url: str | None) -> str:
