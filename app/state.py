@@ -21,6 +21,7 @@ from aimsgraph.app.overview_data import OverviewFigures, overview_figures
 from aimsgraph.coverage.matrix import CoverageMatrix, coverage_matrix
 from aimsgraph.coverage.view import refresh_view
 from aimsgraph.errors import AimsError
+from aimsgraph.facts.people import known_people
 from aimsgraph.rules.findings import ValidationReport
 from aimsgraph.rules.validation import validate_workspace
 from aimsgraph.vocabulary.catalog import Requirement, load_requirements
@@ -121,12 +122,25 @@ def label(requirement_id: str) -> str:
 
 
 @st.cache_data(show_spinner=False)
+def people(root: str) -> list[str]:
+    """The person ids of the org facts: the reviewer box's choices."""
+    return known_people(_open(root).store)
+
+
+def reviewer() -> str:
+    """Who decides (app/identity.py acting_person): the signed-in person, else the reviewer box's, else [user]."""
+    from aimsgraph.app.identity import acting_person  # identity reads these caches: imported on use
+
+    return acting_person()
+
+
+@st.cache_data(show_spinner=False)
 def systems(root: str) -> list[dict[str, str]]:
     return facts.systems(_open(root).store)
 
 
 @st.cache_data(show_spinner=False)
-def people(root: str, generation: int) -> list[dict[str, str]]:
+def people_records(root: str, generation: int) -> list[dict[str, str]]:
     """The org facts' people, per store generation (a reload of org/people changes who may sign in)."""
     return facts.people(_open(root).store)
 

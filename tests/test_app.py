@@ -96,6 +96,9 @@ def test_accepting_a_suggestion_changes_coverage(suggested_demo_dir: Path, monke
     last_run = next(c.value for c in app.caption if c.value.startswith("Last suggested"))
     assert "BM25 (bm25s)" in last_run and "learnt from no earlier decisions" in last_run  # the fixture has no model
     app.selectbox(key="sugg_req").set_value(requirement).run()
+    box = app.selectbox(key="reviewer")  # the known people, starting at the workspace's [user] person
+    assert box.value == "pnair" and "hwebb" in box.options and "analyst" not in box.options
+    box.set_value("hwebb").run()
     app.checkbox(key=f"sugg_pick_{ids[0]}").check().run()  # keyed by suggestion id, not by position
     app.button(key="sugg_accept").click().run()
     assert not app.exception and not app.error, [e.value for e in app.error]
@@ -104,7 +107,7 @@ def test_accepting_a_suggestion_changes_coverage(suggested_demo_dir: Path, monke
     assert coverage_figures(app) != before
     app.switch_page("app_pages/requirements.py").run()
     app.selectbox(key="req_choice").set_value(requirement).run()
-    reviewed = [m.value for m in app.markdown if "reviewed by analyst" in m.value]  # one card per evidence link
+    reviewed = [m.value for m in app.markdown if "reviewed by hwebb" in m.value]  # one card per evidence link
     assert reviewed and "documents?id=" in reviewed[0]
     words = texts[0].split()[:4]  # the accepted passage's text is shown, not its IRI (Markdown-escaped)
     assert any(all(w.strip(".,:;()") in c.value for w in words) for c in app.caption), words

@@ -78,8 +78,10 @@ def test_validate_reads_extra_shapes_from_standard_input(demo_dir: Path) -> None
 
 def test_review_reads_suggestion_ids_from_standard_input(suggested_demo_dir: Path) -> None:
     ids = [row["id"] for row in pending_rows(suggested_demo_dir)[:3]]
-    result = run_cli("-w", str(suggested_demo_dir), "review", "--accept", "-", "--reviewer", "t", stdin="\n".join(ids))
-    assert result.exit_code == 0 and result.stdout == "Accepted 3 suggestion(s) as t.\n"
+    result = run_cli(
+        "-w", str(suggested_demo_dir), "review", "--accept", "-", "--reviewer", "pnair", stdin="\n".join(ids)
+    )
+    assert result.exit_code == 0 and result.stdout == "Accepted 3 suggestion(s) as pnair.\n"
     assert not {row["id"] for row in pending_rows(suggested_demo_dir)} & set(ids)
 
 

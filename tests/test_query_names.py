@@ -39,11 +39,17 @@ def test_a_documented_prefixed_name_with_dots_works(demo_dir: Path) -> None:
     assert json.loads(result.stdout)["results"]["bindings"][0]["t"]["value"] == "Communication of incidents"
 
 
-def test_reviews_lists_a_decision_by_someone_not_in_the_org_facts(suggested_demo_dir: Path) -> None:
+def test_reviews_lists_every_decision_with_its_person(suggested_demo_dir: Path) -> None:
     pending = json.loads(run_cli("-w", str(suggested_demo_dir), "review", "--format", "json").stdout)
-    pick = pending[0]["id"]
-    decided = run_cli("-w", str(suggested_demo_dir), "review", "--reject", pick, "--reviewer", "mallory-not-a-person")
-    assert decided.exit_code == 0, decided.output
+    pick, other = pending[0]["id"], pending[1]["id"]
+    refused = run_cli("-w", str(suggested_demo_dir), "review", "--reject", pick, "--reviewer", "mallory-not-a-person")
+    assert refused.exit_code == 2 and "known people: cmorales, dfitzgerald" in refused.stderr  # not a person: refused
+    assert run_cli("-w", str(suggested_demo_dir), "review", "--reject", pick, "--reviewer", "hwebb").exit_code == 0
+    assert run_cli("-w", str(suggested_demo_dir), "review", "--accept", other).exit_code == 0  # [user] person: pnair
     rows = json.loads(run_cli("-w", str(suggested_demo_dir), "query", "reviews", "--format", "json").stdout)
-    reviewers = {b["reviewer"]["value"] for b in rows["results"]["bindings"] if "reviewer" in b}
-    assert "mallory-not-a-person" in reviewers
+    links = [b for b in rows["results"]["bindings"] if b["what"]["value"] == "evidence link"]
+    assert {(b["decision"]["value"], b["reviewer"]["value"]) for b in links} >= {
+        ("rejected", "hwebb"),
+        ("accepted", "pnair"),
+    }
+    assert all(b.get("reviewer", {}).get("value") for b in links)  # every decision names its person

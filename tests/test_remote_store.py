@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import subprocess
@@ -10,6 +11,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
@@ -36,14 +38,15 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture
-def oxigraph_server(tmp_path: Path) -> Iterator[str]:
+@contextmanager
+def running_oxigraph(location: Path) -> Iterator[str]:
+    """A real `oxigraph serve` on a free port of 127.0.0.1 holding its data in `location`; yields its base URL."""
     # Not a skip: this is the acceptance test of remote stores, so a missing server must turn CI red.
     assert shutil.which(OXIGRAPH), "the oxigraph server is missing: install the test extra (.[test])"
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     # --union-default-graph: aimsgraph queries the union of its named graphs without GRAPH clauses.
-    command = [OXIGRAPH, "serve", "--location", str(tmp_path / "oxdata"), "--bind", f"127.0.0.1:{port}",
+    command = [OXIGRAPH, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
                "--union-default-graph"]  # fmt: skip
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -57,6 +60,12 @@ def oxigraph_server(tmp_path: Path) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture
+def oxigraph_server(tmp_path: Path) -> Iterator[str]:
+    with running_oxigraph(tmp_path / "oxdata") as base:
+        yield base
 
 
 def _remote_workspace(tmp_path: Path, base: str) -> Path:
@@ -85,10 +94,17 @@ def test_load_validate_query_export_on_oxigraph_server(oxigraph_server: str, tmp
 
 
 def test_endpoint_down_is_one_line(tmp_path: Path) -> None:
-    root = _remote_workspace(tmp_path, f"http://127.0.0.1:{_free_port()}")
-    result = run_cli("-w", str(root), "query", "reviews")
-    assert result.exit_code == 2 and "aimsgraph: error:" in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1
+    base = f"http://127.0.0.1:{_free_port()}"
+    root = _remote_workspace(tmp_path, base)
+    for command in (("query", "reviews"), ("stats",), ("load",)):
+        result = run_cli("-w", str(root), *command)
+        assert result.exit_code == 2, command
+        # the endpoint named is the one that failed: a command's first step may be a write (syncing the catalog)
+        assert re.fullmatch(
+            f"aimsgraph: error: cannot reach the SPARQL store at {re.escape(base)}/(query|update): "
+            "connection refused; is the server running[?]\n",
+            result.stderr,
+        ), result.stderr
 
 
 class _Garbage(BaseHTTPRequestHandler):

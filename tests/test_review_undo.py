@@ -28,19 +28,19 @@ def test_undo_withdraws_the_decision_and_the_suggestion_is_pending_again(suggest
     try:
         store = workspace.store
         ident = next(s.id for s in pending_suggestions(store) if s.requirement == requirement)
-        accept_suggestions(workspace, [ident], "jdoe")
+        accept_suggestions(workspace, [ident], "pnair")
         assert coverage_matrix(store).cell(requirement).status != "missing"
-        assert undo_decisions(store, [ident], "asmith") == 1
+        assert undo_decisions(store, [ident], "hwebb") == 1
         assert coverage_matrix(store).cell(requirement).status == "missing"
         assert ident in {s.id for s in pending_suggestions(store)}
         suggestion = URIRef(f"urn:aims:suggestion:{ident}")
         rows = store.values(REVIEWS, {"s": suggestion})
         assert [(status.rsplit("#", 1)[-1], by.rsplit(":", 1)[-1]) for _link, status, by in rows] == [
-            ("Withdrawn", "asmith")
+            ("Withdrawn", "hwebb")
         ]
         with pytest.raises(InputError, match="already undone"):
-            undo_decisions(store, [ident], "asmith")
-        reject_suggestions(workspace, [ident], "jdoe")  # decided again: a second link, the withdrawn one kept
+            undo_decisions(store, [ident], "hwebb")
+        reject_suggestions(workspace, [ident], "pnair")  # decided again: a second link, the withdrawn one kept
         statuses = sorted(status.rsplit("#", 1)[-1] for _l, status, _b in store.values(REVIEWS, {"s": suggestion}))  # type: ignore[arg-type]
         assert statuses == ["Rejected", "Withdrawn"]
     finally:
@@ -54,6 +54,6 @@ def test_review_undo_on_the_command_line(suggested_demo_dir: Path) -> None:
     assert "Traceback" not in missing.stderr
     ident = run_cli(*workspace, "review", "--format", "csv").stdout.splitlines()[1].split(",")[0]
     assert run_cli(*workspace, "review", "--reject", ident).exit_code == 0
-    undone = run_cli(*workspace, "review", "--undo", ident, "--reviewer", "jdoe")
+    undone = run_cli(*workspace, "review", "--undo", ident, "--reviewer", "hwebb")
     assert undone.exit_code == 0 and "pending again" in undone.stdout
     assert ident in run_cli(*workspace, "review", "--format", "csv").stdout

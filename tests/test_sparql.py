@@ -100,7 +100,7 @@ def test_a_review_decision_shows_up_in_the_saved_queries(suggested_demo_dir: Pat
         missing = [r["requirement"] for r in _rows(workspace, "requirements-without-evidence", as_of=today)]
         pick = next(s for s in pending_suggestions(workspace.store) if s.requirement in missing)
         before = {r["requirement"]: r for r in _rows(workspace, "coverage-by-requirement", as_of=today)}
-        assert accept_suggestions(workspace, [pick.id], "tester") == 1
+        assert accept_suggestions(workspace, [pick.id], "hwebb") == 1
         after = {r["requirement"]: r for r in _rows(workspace, "coverage-by-requirement", as_of=today)}
         assert (before[pick.requirement]["evidence"], after[pick.requirement]["evidence"]) == ("0", "1")
         gaps = [r["requirement"] for r in _rows(workspace, "requirements-without-evidence", as_of=today)]

@@ -75,7 +75,7 @@ def test_demo_opens_with_a_review_queue_made_once(tmp_path: Path) -> None:
         assert len(grouped) >= 20 and all(1 <= len(v) <= 5 for v in grouped.values())
         provenance = [v.requirement for v in grouped["data-provenance-claimsight"]]
         assert any(r.startswith("A.7.") for r in provenance)  # a data record is matched to the data controls
-        assert accept_suggestions(workspace, [queue[0].id], "tester") == 1
+        assert accept_suggestions(workspace, [queue[0].id], "hwebb") == 1
     finally:
         workspace.close()
     workspace = prepare_demo(tmp_path / "demo")  # reused: not ingested or suggested again

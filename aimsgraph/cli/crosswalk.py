@@ -36,7 +36,7 @@ from aimsgraph.crosswalk.suggest import (
     suggest_mappings,
 )
 from aimsgraph.errors import InputError
-from aimsgraph.suggest.review import default_reviewer
+from aimsgraph.facts.people import acting_person
 
 EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 MAPPING_COLUMNS = ["control", "requirement", "predicate", "status", "score", "rank", "justification", "agent", "time"]
@@ -100,15 +100,18 @@ def crosswalk() -> None:
 @crosswalk.command("import")
 @click.argument("file", type=EXISTING_FILE)
 @click.option("--framework", "framework_id", required=True, help="The imported framework the subjects belong to.")
-@click.option("--reviewer", default=default_reviewer, show_default="$USER", help="Person recorded as importer.")
+@click.option(
+    "--reviewer", metavar="ID", help="Person id recorded as importer (default $AIMSGRAPH_PERSON, else [user] person)."
+)
 @pass_context
-def import_mappings(ctx: Context, file: Path, framework_id: str, reviewer: str) -> None:
+def import_mappings(ctx: Context, file: Path, framework_id: str, reviewer: str | None) -> None:
     """Import mappings: SSSOM TSV (.tsv) or a set-theory CSV (.csv: source_id,requirement,relation with relation
     equal|subset|superset|intersect -> skos:exactMatch|broadMatch|narrowMatch|relatedMatch).
 
     Replaces the framework's earlier mappings whole; they count as accepted.
     """
     store = ctx.workspace().store
+    reviewer = _person(ctx, reviewer)
     controls = {c.id for c in framework_controls(store, framework_id)}
     reader = read_sssom if file.suffix.lower() in (".tsv", ".sssom") else read_set_theory
     mappings = reader(file, framework_id, controls)
@@ -133,7 +136,9 @@ def export_mappings(ctx: Context, framework_id: str, output: Path | None) -> Non
 @click.argument("source")
 @click.option("--top-k", default=5, show_default=True, type=click.IntRange(1, 100), help="Suggestions per control.")
 @click.option("--model", help="Embedding model: 'default', a sentence-transformers name or path, 'none' (BM25).")
-@click.option("--reviewer", default=default_reviewer, show_default="$USER", help="Person who ran the suggestion.")
+@click.option(
+    "--reviewer", metavar="ID", help="Person id who ran the suggestion (default $AIMSGRAPH_PERSON, else [user] person)."
+)
 @_columns_option
 @output_options("table", "csv", "json")
 @pass_context
@@ -142,7 +147,7 @@ def suggest(
     source: str,
     top_k: int,
     model: str | None,
-    reviewer: str,
+    reviewer: str | None,
     columns: str | None,
     separators: str | None,
     fmt: str,
@@ -169,7 +174,7 @@ def suggest(
         return write_output(text, output)
     workspace = ctx.workspace()
     ranker = crosswalk_ranker(model or workspace.config.model, workspace.state_dir / "cache" / "embeddings")
-    found = suggest_mappings(workspace.store, source, ranker, top_k, reviewer)
+    found = suggest_mappings(workspace.store, source, ranker, top_k, _person(ctx, reviewer))
     write_output(render_rows([asdict(m) for m in found], MAPPING_COLUMNS, fmt), output)
 
 
@@ -185,7 +190,9 @@ def suggest(
     type=click.Choice(list(PREDICATES)),
     help="With --accept: the relation the reviewer asserts.",
 )
-@click.option("--reviewer", default=default_reviewer, show_default="$USER", help="Person id recorded as reviewer.")
+@click.option(
+    "--reviewer", metavar="ID", help="Person id recorded as reviewer (default $AIMSGRAPH_PERSON, else [user] person)."
+)
 @output_options("table", "csv", "json")
 @pass_context
 def review(
@@ -194,7 +201,7 @@ def review(
     pairs: tuple[str, ...],
     action: str | None,
     predicate: str,
-    reviewer: str,
+    reviewer: str | None,
     fmt: str,
     output: Path | None,
 ) -> None:
@@ -213,6 +220,7 @@ def review(
         if not sep:
             raise InputError(f"expected CONTROL=REQUIREMENT, got '{pair}'", field="mapping")
         chosen.append((control, requirement))
+    reviewer = _person(ctx, reviewer)
     count = review_mappings(store, framework_id, chosen, action == "accept", predicate, reviewer)
     click.echo(f"{'Accepted' if action == 'accept' else 'Rejected'} {count} mapping(s) as {reviewer}.")
 
@@ -231,6 +239,14 @@ def coverage(ctx: Context, framework_id: str, as_of: object, fmt: str, output: P
     write_output(render_rows([asdict(r) for r in rows], COLUMNS, fmt), output)
     if any(r.status in ("missing", "partial") for r in rows):
         click.get_current_context().exit(EXIT_GAPS)
+
+
+def _person(ctx: Context, given: str | None) -> str:
+    """The acting person's id (--reviewer, $AIMSGRAPH_PERSON, [user] person), a known person of the org facts."""
+    workspace = ctx.workspace()
+    person = workspace.person(given)
+    acting_person(workspace.store, person)
+    return person
 
 
 COMMANDS = [framework, crosswalk]

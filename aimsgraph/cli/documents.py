@@ -17,7 +17,7 @@ from aimsgraph.confinement import one_line, shown
 from aimsgraph.documents.extraction import ExtractedDocument, ExtractionError, extract, extract_text
 from aimsgraph.documents.ingest import ingest_documents
 from aimsgraph.errors import InputError
-from aimsgraph.suggest.review import check_systems, decide, default_reviewer, select_suggestions, undo_decisions
+from aimsgraph.suggest.review import check_systems, decide, select_suggestions, undo_decisions
 from aimsgraph.suggest.suggestions import pending_suggestions, suggest_documents, suggest_for_workspace
 
 T = TypeVar("T")
@@ -148,7 +148,11 @@ def _suggestion_ids(ids: tuple[str, ...]) -> list[str]:
 )
 @click.option("--document", help="Only suggestions for this evidence id.")
 @click.option("--min-score", type=float, help="Only suggestions scoring at least this.")
-@click.option("--reviewer", default=default_reviewer, show_default="$USER", help="Person id recorded as reviewer.")
+@click.option(
+    "--reviewer",
+    metavar="ID",
+    help="Person id (of org/ people) the decision is recorded for; default $AIMSGRAPH_PERSON, else [user] person.",
+)
 @click.option(
     "--systems",
     metavar="ID[,ID...]",
@@ -163,7 +167,7 @@ def review(
     action: str | None,
     document: str | None,
     min_score: float | None,
-    reviewer: str,
+    reviewer: str | None,
     systems: str | None,
     org_wide: bool,
     fmt: str,
@@ -177,7 +181,8 @@ def review(
     that counts as coverage; --undo withdraws the last decision and the suggestion is pending again.
     """
     ids = tuple(_suggestion_ids(ids))
-    store = ctx.workspace().store
+    workspace = ctx.workspace()
+    store, reviewer = workspace.store, workspace.person(reviewer)
     if action == "undo":
         if not ids:
             raise click.UsageError("--undo needs suggestion IDs")

@@ -20,11 +20,29 @@ from aimsgraph.workspace import Workspace
 @click.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--name", help="Workspace name (default: the folder's name).")
-def init(directory: Path, name: str | None) -> None:
-    """Create a workspace in DIRECTORY: aimsgraph.toml, org/, documents/ and a store with the catalog."""
-    workspace = Workspace.init(directory, name)
+@click.option(
+    "--person",
+    metavar="ID",
+    help="Your person id in org/ people: written as [user] person, the name review decisions are recorded in.",
+)
+@click.option(
+    "--store",
+    "store_url",
+    metavar="URL",
+    help="Keep the data on an Oxigraph server (oxigraph serve) at URL, e.g. http://127.0.0.1:7878, shared by "
+    "every process and person; default: the embedded store in the workspace.",
+)
+def init(directory: Path, name: str | None, person: str | None, store_url: str | None) -> None:
+    """Create a workspace in DIRECTORY: aimsgraph.toml, org/, documents/ and a store with the catalog.
+
+    Other SPARQL 1.1 servers (Fuseki, GraphDB, Virtuoso): set [store] query_endpoint and update_endpoint.
+    """
+    workspace = Workspace.init(directory, name, person=person, store_url=store_url)
     workspace.close()
-    click.echo(f"Created workspace {workspace.root}: put organisation facts in org/ and documents in documents/.")
+    where = f" (data on {workspace.config.query_endpoint})" if store_url else ""
+    click.echo(
+        f"Created workspace {workspace.root}{where}: put organisation facts in org/ and documents in documents/."
+    )
 
 
 @click.command()

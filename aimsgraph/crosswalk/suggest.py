@@ -15,6 +15,7 @@ from typing import Any
 from aimsgraph.crosswalk.frameworks import Control, framework_controls
 from aimsgraph.crosswalk.mappings import PREDICATES, Mapping, store_mappings, stored_mappings
 from aimsgraph.errors import InputError
+from aimsgraph.facts.people import acting_person
 from aimsgraph.store import Store
 from aimsgraph.suggest.embedding import EmbeddingCache, load_encoder
 from aimsgraph.suggest.ranking import Match, Ranker, Weights
@@ -104,6 +105,7 @@ def review_mappings(
     """Accept (as `predicate`) or reject the suggested mappings `pairs` (control, requirement); returns how many."""
     if predicate not in PREDICATES:
         raise InputError(f"unknown predicate '{predicate}' (one of {', '.join(PREDICATES)})", field="--predicate")
+    acting_person(store, reviewer)  # in the library, so the explorer's decisions are checked like the CLI's
     pending = {(m.control, m.requirement): m for m in stored_mappings(store, framework, {"suggested"})}
     missing = [f"{c} {r}" for c, r in pairs if (c, r) not in pending]
     if missing:

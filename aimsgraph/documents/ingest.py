@@ -25,8 +25,9 @@ from aimsgraph.documents.extraction import (
     file_sha256,
     is_supported,
 )
+from aimsgraph.facts.history import activity_record
 from aimsgraph.store import Store
-from aimsgraph.vocabulary.namespaces import AIMS, GraphName, org_iri
+from aimsgraph.vocabulary.namespaces import AIMS, GraphName, local_id, org_iri
 from aimsgraph.workspace import Workspace
 
 Progress = Callable[[list[Path]], Iterable[Path]]
@@ -215,6 +216,7 @@ def ingest_documents(
     files, skipped = discover(paths or [workspace.documents_dir], workspace.root)
     report = IngestReport(skipped=skipped)
     store = workspace.store
+    who = workspace.recorded_person()  # before anything is written: an unknown configured person stops it
     max_bytes = int(float(workspace.config.raw.get("ingest", {}).get("max_file_mb", 0)) * 2**20) or DEFAULT_MAX_BYTES
     known, (current, taken) = document_nodes(store), versions(store)
     pending = Graph()  # new versions are written in batches: one store transaction per file was most of ingest
@@ -238,8 +240,22 @@ def ingest_documents(
         if len(pending) > FLUSH_TRIPLES:
             _flush(store, pending)
     _flush(store, pending)
+    if report.ingested:
+        _log(
+            store,
+            "ingest",
+            who,
+            [(relative_file(workspace, p), current[relative_file(workspace, p)][0]) for p in report.ingested],
+            known,
+        )
     workspace.check_files()  # a registered file seen for the first time gets its hash recorded
     return report
+
+
+def _log(store: Store, kind: str, who: URIRef | None, files: list[tuple[str, str]], known: dict[str, URIRef]) -> None:
+    """Log the ingest in the history graph: who, when, the documents touched and the files' SHA-256."""
+    touched = [local_id(known[file]) for file, _sha in files if file in known]
+    store.add(GraphName.HISTORY, activity_record(kind, who, touched, files))
 
 
 def _flush(store: Store, pending: Graph) -> None:

@@ -54,14 +54,16 @@ class ChangeSet:
 
 
 def agent_name() -> str:
-    """Who is acting: $AIMSGRAPH_PERSON (a person id of the org facts), else the login name."""
-    name = os.environ.get("AIMSGRAPH_PERSON") or os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-") or "unknown"
+    """Who is acting when no person is passed: $AIMSGRAPH_PERSON (a person id of the org facts), else '' (never
+    the login name: a login is not a person of the org facts)."""
+    name = os.environ.get("AIMSGRAPH_PERSON", "")
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-")
 
 
-def agent_iri() -> URIRef:
-    """The acting person as an IRI of the org facts (urn:aims:person:<id>), as reviews record their reviewer."""
-    return org_iri("person", agent_name())
+def agent_iri(person: str = "") -> URIRef | None:
+    """The acting person (`person`, else agent_name()) as an IRI of the org facts; None when nobody is set."""
+    name = person or agent_name()
+    return org_iri("person", name) if name else None
 
 
 def change_sets(store: Store) -> list[ChangeSet]:
@@ -110,12 +112,17 @@ def org_graph(store: Store) -> Graph:
 
 
 def replace_org(
-    store: Store, graph: Graph | Triples, files: list[tuple[str, str]], effective: date | None = None
+    store: Store,
+    graph: Graph | Triples,
+    files: list[tuple[str, str]],
+    effective: date | None = None,
+    person: str = "",
 ) -> ChangeSet | None:
     """Make the org graph hold `graph` and record what changed, in one transaction; None when nothing changed.
 
     `files` are the (path, sha256) of the fact files `graph` was built from; `effective` the day the change holds
-    from (default today; checked by check_effective). Only the change is written where that is exact.
+    from (default today; checked by check_effective); `person` who loads (default agent_name()). Only the change is
+    written where that is exact.
     """
     effective = effective or date.today()
     check_effective(store, effective)
@@ -125,13 +132,13 @@ def replace_org(
     now = datetime.now(UTC)
     ident = now.strftime("%Y%m%dT%H%M%S%fZ")
     added, removed = new - old, old - new
-    record = _change_graph(ident, now, effective, files, added, removed)
+    record = _change_graph(ident, now, effective, files, added, removed, agent_iri(person))
     history = f"INSERT DATA {{ GRAPH <{GraphName.HISTORY.iri}> {{\n{record.serialize(format='nt')}\n}} }}"
     by_change = not any(_named_blank(t) for t in added | removed)
     store.update(_org_writes(graph, added, removed, by_change) + history, graphs=(GraphName.ORG, GraphName.HISTORY))
     if by_change and store.count(GraphName.ORG) != len(new):  # a literal the store spells another way stayed
         store.update(_org_writes(graph, added, removed, False), graphs=(GraphName.ORG,))
-    return ChangeSet(ident, now, effective, agent_name(), len(added), len(removed), tuple(sorted(files)))
+    return ChangeSet(ident, now, effective, person or agent_name(), len(added), len(removed), tuple(sorted(files)))
 
 
 def _org_writes(graph: Graph | Triples, added: Triples, removed: Triples, by_change: bool) -> str:
@@ -162,14 +169,22 @@ def _nt(term: Node) -> str:
 
 
 def _change_graph(
-    ident: str, now: datetime, effective: date, files: list[tuple[str, str]], added: set[Triple], removed: set[Triple]
+    ident: str,
+    now: datetime,
+    effective: date,
+    files: list[tuple[str, str]],
+    added: set[Triple],
+    removed: set[Triple],
+    who: URIRef | None,
 ) -> Graph:
     change = change_iri(ident)
     graph = Graph()
+    if who is not None:
+        graph.add((change, PROV.wasAssociatedWith, who))
     for prop, value in (
         (RDF.type, AIMS.ChangeSet),
         (RDF.type, PROV.Activity),
-        (PROV.wasAssociatedWith, agent_iri()),
+        (AIMS.activityKind, Literal("load")),
         (PROV.endedAtTime, Literal(now.isoformat(), datatype=XSD.dateTime)),
         (AIMS.effective, Literal(effective.isoformat(), datatype=XSD.date)),
         (AIMS.addedCount, Literal(len(added), datatype=XSD.integer)),
@@ -270,3 +285,91 @@ def _quads(ntriples: bytes, name: GraphName) -> bytes:
     suffix = f" <{name.iri}> .".encode()
     lines = (line.rstrip() for line in ntriples.splitlines())
     return b"".join(line[:-1].rstrip() + suffix + b"\n" for line in lines if line.endswith(b"."))
+
+
+# ---------------------------------------------------------------- the activity log (every write, who and when)
+ACTIVITY_KINDS = ("review", "reversal", "load", "ingest", "upload", "accept-change")
+ACTIVITIES = """
+SELECT ?activity ?kind ?at ?who WHERE {
+  { ?activity aims:activityKind ?kind }
+  UNION { ?activity a aims:ChangeSet FILTER NOT EXISTS { ?activity aims:activityKind ?k } BIND("load" AS ?kind) }
+  ?activity prov:endedAtTime ?at .
+  OPTIONAL { ?activity prov:wasAssociatedWith ?who }
+}
+"""
+TOUCHED = "SELECT ?activity ?id WHERE { ?activity aims:touched ?id }"
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One write as the activity log records it: what kind, when, by whom, the ids touched, the files' hashes."""
+
+    id: str
+    kind: str
+    at: datetime
+    person: str  # a person id of the org facts; '' for a write nobody was configured for
+    touched: tuple[str, ...]
+    files: tuple[tuple[str, str], ...]  # (path, sha256)
+
+
+def activity_record(
+    kind: str,
+    person: URIRef | None,
+    touched: list[str],
+    files: list[tuple[str, str]] | None = None,
+    *,
+    node: URIRef | None = None,
+    now: datetime | None = None,
+) -> Graph:
+    """The history graph's record of one write (add it to the write's own update, so both land or neither)."""
+    now = now or datetime.now(UTC)
+    node = node or activity_iri(now)
+    graph = Graph()
+    for prop, value in (
+        (RDF.type, AIMS.WriteActivity),
+        (RDF.type, PROV.Activity),
+        (AIMS.activityKind, Literal(kind)),
+        (PROV.endedAtTime, Literal(now.isoformat(), datatype=XSD.dateTime)),
+    ):
+        graph.add((node, prop, value))
+    if person is not None:
+        graph.add((node, PROV.wasAssociatedWith, person))
+    for ident in sorted(set(touched)):
+        graph.add((node, AIMS.touched, Literal(ident)))
+    for number, (path, sha) in enumerate(sorted(files or []), start=1):
+        used = URIRef(f"{node}/file/{number}")
+        graph.add((node, PROV.used, used))
+        graph.add((used, RDF.type, PROV.Entity))
+        graph.add((used, AIMS.path, Literal(path)))
+        graph.add((used, AIMS.sha256, Literal(sha)))
+    return graph
+
+
+def activity_iri(now: datetime) -> URIRef:
+    """A new activity's IRI: its time and a random part, so two processes writing at once never collide."""
+    return URIRef(f"urn:aims:activity:{now.strftime('%Y%m%dT%H%M%S%fZ')}-{os.urandom(3).hex()}")
+
+
+def activities(store: Store, person: str | None = None, since: date | None = None) -> list[Activity]:
+    """Every recorded write, oldest first; only `person`'s, only from the day `since`, when given."""
+    files: dict[str, list[tuple[str, str]]] = {}
+    for activity, path, sha in store.values(CHANGE_FILES, graphs=(GraphName.HISTORY,)):
+        files.setdefault(activity or "", []).append((path or "", sha or ""))
+    touched: dict[str, list[str]] = {}
+    for activity, ident in store.values(TOUCHED, graphs=(GraphName.HISTORY,)):
+        touched.setdefault(activity or "", []).append(ident or "")
+    found = [
+        Activity(
+            local_id(a or ""), kind or "", datetime.fromisoformat(at or ""), local_id(who) if who else "",
+            tuple(sorted(touched.get(a or "", []))), tuple(sorted(files.get(a or "", []))),
+        )
+        for a, kind, at, who in store.values(ACTIVITIES, graphs=(GraphName.HISTORY,))
+    ]  # fmt: skip
+    return sorted(
+        (
+            a
+            for a in found
+            if (person is None or a.person == person) and (since is None or a.at.astimezone(UTC).date() >= since)
+        ),
+        key=lambda a: (a.at, a.id),
+    )

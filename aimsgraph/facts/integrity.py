@@ -23,7 +23,8 @@ from rdflib.namespace import PROV
 
 from aimsgraph.confinement import inside
 from aimsgraph.errors import InputError
-from aimsgraph.facts.history import agent_iri
+from aimsgraph.facts.history import activity_record, agent_iri, agent_name
+from aimsgraph.facts.people import acting_person
 from aimsgraph.store import Store
 from aimsgraph.vocabulary.namespaces import AIMS, GraphName, file_record_iri, local_id
 
@@ -140,8 +141,10 @@ def _registered(register: str | None, records: list[Record]) -> str | None:
     return registered
 
 
-def record_files(store: Store, states: list[FileState]) -> list[FileState]:
+def record_files(store: Store, states: list[FileState], who: URIRef | None = None) -> list[FileState]:
     """Record first-seen files in the history graph and flag changed ones in the documents graph, one transaction.
+
+    `who`: the person a first sighting is attributed to (default $AIMSGRAPH_PERSON; none when unset).
 
     The documents graph (a coverage source) is written only when the flags differ from what it holds.
     """
@@ -150,7 +153,7 @@ def record_files(store: Store, states: list[FileState]) -> list[FileState]:
     out = []
     for state in states:
         if state.status == "new":
-            _record(records, state, state.current or "", now, None)
+            _record(records, state, state.current or "", now, None, who)
             state = replace(state, registered=state.current)
         out.append(state)
     flags = {(s.document, s.current or "") for s in out if s.status == "changed"}
@@ -164,16 +167,20 @@ def record_files(store: Store, states: list[FileState]) -> list[FileState]:
     return out
 
 
-def accept_change(store: Store, states: list[FileState], evidence_id: str) -> FileState:
-    """Register the current hash of evidence `evidence_id`'s changed file (who and when in history); unflag it."""
+def accept_change(store: Store, states: list[FileState], evidence_id: str, person: str = "") -> FileState:
+    """Register the current hash of evidence `evidence_id`'s changed file (who and when in history); unflag it.
+
+    `person` (default $AIMSGRAPH_PERSON) must be a person of the org facts.
+    """
     state = next((s for s in states if s.id == evidence_id), None)
     if state is None:
         known = ", ".join(s.id for s in states[:5])
         raise InputError(f"no registered file for evidence '{evidence_id}' (the register has {known} ...)")
     if state.status != "changed":
         raise InputError(f"evidence '{evidence_id}' ({state.file}): {state.status}; there is no change to accept")
-    records = Graph()
-    _record(records, state, state.current or "", datetime.now(UTC), state.registered, who=agent_iri())
+    who, now = acting_person(store, person or agent_name(), "--person"), datetime.now(UTC)
+    records = activity_record("accept-change", who, [evidence_id], [(state.file, state.current or "")], now=now)
+    _record(records, state, state.current or "", now, state.registered, who=who)
     doc = URIRef(state.document)
     store.update(
         f"{_insert(GraphName.HISTORY, records)} ;\n"
@@ -194,7 +201,9 @@ def _record(
     graph.add((node, AIMS.path, Literal(state.file)))
     graph.add((node, AIMS.sha256, Literal(sha)))
     graph.add((node, PROV.generatedAtTime, Literal(now.isoformat(), datatype=XSD.dateTime)))
-    graph.add((node, PROV.wasAttributedTo, who or agent_iri()))
+    who = who or agent_iri()
+    if who is not None:  # a first sighting during a sync names the person only when one is configured
+        graph.add((node, PROV.wasAttributedTo, who))
     if over is not None:
         graph.add((node, AIMS.acceptedOver, Literal(over)))
 

@@ -32,6 +32,7 @@ from aimsgraph.store.answers import (
     to_oxigraph,
     to_rdflib,
 )
+from aimsgraph.store.remote import failure, probe
 from aimsgraph.vocabulary.namespaces import DERIVED_FROM, PREFIXES, GraphName
 
 Terms = tuple[Identifier | None, ...]
@@ -64,6 +65,8 @@ class Store:
         self.location = location
         self.read_only = False
         self._ox = oxigraph
+        self._headers: dict[str, str] = {}  # a remote store's credentials: sent, never shown
+        self._update_url = location
         # Write bookkeeping for caches: a counter bumped by every write through this object, and per graph the
         # counter value of its last write (None key: a write whose graphs are unknown, e.g. a free SPARQL update).
         self.generation = 0
@@ -105,12 +108,20 @@ class Store:
         return store
 
     @classmethod
-    def remote(cls, query_endpoint: str, update_endpoint: str | None = None) -> Store:
-        """A store behind any SPARQL 1.1 Query (+ Update) endpoint."""
+    def remote(
+        cls, query_endpoint: str, update_endpoint: str | None = None, headers: Mapping[str, str] | None = None
+    ) -> Store:
+        """A store behind any SPARQL 1.1 Query (+ Update) endpoint; `headers` (credentials) go with every request."""
+        sent = dict(headers or {})
         sparql = SPARQLUpdateStore(
-            query_endpoint=query_endpoint, update_endpoint=update_endpoint or query_endpoint, returnFormat="json"
+            query_endpoint=query_endpoint,
+            update_endpoint=update_endpoint or query_endpoint,
+            returnFormat="json",
+            headers=dict(sent),
         )
-        return cls(Dataset(store=sparql, default_union=True), "sparql", query_endpoint)
+        store = cls(Dataset(store=sparql, default_union=True), "sparql", query_endpoint)
+        store._headers, store._update_url = sent, update_endpoint or query_endpoint
+        return store
 
     @property
     def embedded(self) -> bool:
@@ -214,18 +225,28 @@ class Store:
             raise StoreError(f"{self.label}: query failed: {exc}") from None
 
     def _remote(self, sparql: str, bindings: Bindings | None, graphs: tuple[GraphName, ...] | None) -> Result:
-        if graphs is not None:  # a remote store reads only those graphs through FROM clauses
+        if graphs is not None and len(graphs) > 1:  # several graphs: their merge through FROM clauses
             at = sparql.index("WHERE")
             sparql = sparql[:at] + "".join(f"FROM <{g.iri}> " for g in graphs) + sparql[at:]
-        return self._query(sparql, bindings)
+        # One graph goes as the protocol's default-graph-uri: an Oxigraph server run with --union-default-graph
+        # ignores FROM and reads the union (a change set then counted the catalog as removed from the org graph).
+        return self._query(sparql, bindings, graphs[0] if graphs is not None and len(graphs) == 1 else None)
 
-    def _query(self, sparql: str, bindings: Bindings | None) -> Result:
+    def _query(self, sparql: str, bindings: Bindings | None, graph: GraphName | None = None) -> Result:
         try:
+            if graph is not None:
+                store: Any = self.dataset.store
+                namespaces = dict(self.dataset.namespaces())
+                return store.query(sparql, namespaces, dict(bindings or {}), queryGraph=str(graph.iri))  # type: ignore[no-any-return]
             return self.dataset.query(sparql, initBindings=dict(bindings or {}))
-        except (OSError, ConnectionError) as exc:
-            raise StoreError(f"{self.label}: query failed: {exc}") from None
-        except (ValueError, ResultException) as exc:  # a remote endpoint that answered something not SPARQL results
-            raise StoreError(f"{self.label}: unreadable answer: {str(exc)[:120]}") from None
+        except OSError as exc:
+            raise failure(self.label, exc) from None
+        except (ValueError, ResultException) as exc:
+            # rdflib reports a refused connection or an HTTP error as a ValueError about the query: ask the
+            # endpoint a trivial question to say which it was; if that works, the answer itself was unreadable.
+            raise probe(self.label, self._headers) or StoreError(
+                f"{self.label}: unreadable answer: {str(exc)[:120]}"
+            ) from None
 
     # ---------------------------------------------------------------- write bookkeeping
     @property
@@ -272,7 +293,9 @@ class Store:
             store: Any = self.dataset.store
             graph = None if isinstance(store, SPARQLUpdateStore) else DATASET_DEFAULT_GRAPH_ID
             store.update(sparql, initNs={}, initBindings={}, queryGraph=graph)
-        except (OSError, ConnectionError) as exc:
+        except OSError as exc:
+            if self._ox is None:
+                raise failure(self._update_url, exc) from None
             raise StoreError(f"{self.label}: update failed: {exc}") from None
         if self._ox is not None and self.kind == "oxigraph":
             self._ox.flush()

@@ -1,22 +1,23 @@
 """Review: a person accepts or rejects suggestions; each decision becomes a link in the `reviews` graph.
 
 An accepted suggestion becomes an aims:EvidenceLink with aims:status aims:Accepted and aims:method aims:Reviewed,
-with PROV-O provenance (the suggestion it came from, the review activity, reviewer and time). A rejected one is
-stored the same way with aims:Rejected, so it is never suggested again for the same document version.
+with PROV-O provenance (the suggestion it came from, the review activity, reviewer and time); the reviewer must be a
+person of the org facts, and the activity is also logged in the history graph (who, when, which suggestions).
+A rejected one is stored the same way with aims:Rejected, so it is never suggested again for the same document version.
 A decision is undone by a reversal (undo_decisions): a new review activity that prov:invalidated the decision's link,
 whose status becomes aims:Withdrawn (kept, never deleted), and the suggestion is pending again.
 """
 
 from __future__ import annotations
 
-import os
-import re
 from datetime import UTC, datetime
 
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import PROV, XSD
 
 from aimsgraph.errors import InputError
+from aimsgraph.facts.history import activity_iri, activity_record
+from aimsgraph.facts.people import acting_person, configured_person
 from aimsgraph.store import Store
 from aimsgraph.suggest.suggestions import SuggestionView, pending_suggestions
 from aimsgraph.vocabulary.namespaces import AIMS, GraphName, local_id, org_iri, requirement_iri
@@ -34,8 +35,8 @@ UNDOABLE = {str(AIMS.Accepted): AIMS.Accepted, str(AIMS.Rejected): AIMS.Rejected
 
 
 def default_reviewer() -> str:
-    """The reviewer when none is named: the login name."""
-    return os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"
+    """The reviewer when none is named: $AIMSGRAPH_PERSON ('' when unset: the workspace's [user] person then)."""
+    return configured_person()
 
 
 def select_suggestions(
@@ -59,19 +60,23 @@ def select_suggestions(
     ]
 
 
-def accept_suggestions(workspace: Workspace, ids: list[str], reviewer: str, systems: list[str] | None = None) -> int:
+def accept_suggestions(
+    workspace: Workspace, ids: list[str], reviewer: str | None = None, systems: list[str] | None = None
+) -> int:
     """Accept the pending suggestions `ids`; returns how many became evidence links.
 
-    `systems`: the AI systems the accepted evidence covers ([] for the organisation as a whole); None takes the
-    systems the document's register entry names.
+    `reviewer`: a person id of the org facts (default: the workspace's configured person). `systems`: the AI
+    systems the accepted evidence covers ([] for the organisation as a whole); None takes the systems the
+    document's register entry names.
     """
     views = select_suggestions(pending_suggestions(workspace.store), ids)
-    return _decide(workspace.store, views, reviewer, True, systems)
+    return _decide(workspace.store, views, workspace.person(reviewer), True, systems)
 
 
-def reject_suggestions(workspace: Workspace, ids: list[str], reviewer: str) -> int:
+def reject_suggestions(workspace: Workspace, ids: list[str], reviewer: str | None = None) -> int:
     """Reject the pending suggestions `ids`; they never come back for the same document version."""
-    return _decide(workspace.store, select_suggestions(pending_suggestions(workspace.store), ids), reviewer, False)
+    views = select_suggestions(pending_suggestions(workspace.store), ids)
+    return _decide(workspace.store, views, workspace.person(reviewer), False)
 
 
 def decide(
@@ -89,12 +94,14 @@ def undo_decisions(store: Store, ids: list[str], reviewer: str) -> int:
 
     The decision's link stays (status aims:Withdrawn, so it no longer counts), a new review activity by `reviewer`
     records that it prov:invalidated it, and the suggestion is pending again. Nothing is deleted.
+    `reviewer` must be a person of the org facts.
     """
+    person = acting_person(store, reviewer)
     last = [_last_decision(store, ident) for ident in ids]
     now = datetime.now(UTC)
-    activity = URIRef(f"urn:aims:review:{now.strftime('%Y%m%dT%H%M%S%f')}")
+    activity = _activity_iri(now)
     reversal, old, new, pending, decided = (
-        _activity(activity, _person(reviewer), now),
+        _activity(activity, person, now),
         Graph(),
         Graph(),
         Graph(),
@@ -112,10 +119,23 @@ def undo_decisions(store: Store, ids: list[str], reviewer: str) -> int:
         f"DELETE DATA {{ GRAPH <{rg}> {{ {old.serialize(format='nt')} }} }} ;\n"
         f"INSERT DATA {{ GRAPH <{rg}> {{ {new.serialize(format='nt')} {reversal.serialize(format='nt')} }} }} ;\n"
         f"DELETE DATA {{ GRAPH <{sg}> {{ {decided.serialize(format='nt')} }} }} ;\n"
-        f"INSERT DATA {{ GRAPH <{sg}> {{ {pending.serialize(format='nt')} }} }}",
-        graphs=(GraphName.SUGGESTIONS, GraphName.REVIEWS),
+        f"INSERT DATA {{ GRAPH <{sg}> {{ {pending.serialize(format='nt')} }} }} ;\n"
+        + _logged("reversal", activity, person, ids, now),
+        graphs=(GraphName.SUGGESTIONS, GraphName.REVIEWS, GraphName.HISTORY),
     )
     return len(ids)
+
+
+def _activity_iri(now: datetime) -> URIRef:
+    # the random part keeps two processes deciding in the same microsecond apart
+    return URIRef(f"urn:aims:review:{local_id(activity_iri(now))}")
+
+
+def _logged(kind: str, activity: URIRef, person: URIRef, ids: list[str], now: datetime) -> str:
+    """The update part that logs review activity `activity` in the history graph."""
+    # a node of its own: the same IRI in two graphs would be read twice through their union
+    record = activity_record(kind, person, ids, node=URIRef(f"urn:aims:activity:{local_id(activity)}"), now=now)
+    return f"INSERT DATA {{ GRAPH <{GraphName.HISTORY.iri}> {{ {record.serialize(format='nt')} }} }}"
 
 
 def _last_decision(store: Store, ident: str) -> tuple[URIRef, URIRef]:
@@ -155,12 +175,12 @@ def check_systems(store: Store, systems: list[str]) -> list[str]:
 def _decide(
     store: Store, views: list[SuggestionView], reviewer: str, accept: bool, systems: list[str] | None = None
 ) -> int:
+    person = acting_person(store, reviewer)  # before anything else: a decision needs a known person
     if not views:
         return 0
     scope = None if systems is None else [org_iri("system", s) for s in check_systems(store, systems)]
     now = datetime.now(UTC)
-    person = _person(reviewer)
-    activity = URIRef(f"urn:aims:review:{now.strftime('%Y%m%dT%H%M%S%f')}")
+    activity = _activity_iri(now)
     links, old, new = _activity(activity, person, now), Graph(), Graph()
     status = AIMS.Accepted if accept else AIMS.Rejected
     for view in views:
@@ -172,14 +192,11 @@ def _decide(
     store.update(
         f"DELETE DATA {{ GRAPH <{sg}> {{ {old.serialize(format='nt')} }} }} ;\n"
         f"INSERT DATA {{ GRAPH <{sg}> {{ {new.serialize(format='nt')} }} }} ;\n"
-        f"INSERT DATA {{ GRAPH <{rg}> {{ {links.serialize(format='nt')} }} }}",
-        graphs=(GraphName.SUGGESTIONS, GraphName.REVIEWS),
+        f"INSERT DATA {{ GRAPH <{rg}> {{ {links.serialize(format='nt')} }} }} ;\n"
+        + _logged("review", activity, person, [v.id for v in views], now),
+        graphs=(GraphName.SUGGESTIONS, GraphName.REVIEWS, GraphName.HISTORY),
     )
     return len(views)
-
-
-def _person(reviewer: str) -> URIRef:
-    return org_iri("person", re.sub(r"[^A-Za-z0-9._-]+", "-", reviewer).strip("-") or "unknown")
 
 
 def _activity(activity: URIRef, person: URIRef, now: datetime) -> Graph:

@@ -70,10 +70,12 @@ class AIMS(DefinedNamespace):
     TreatmentOption: URIRef
     ValidationRun: URIRef
     Withdrawn: URIRef
+    WriteActivity: URIRef
     aboutSystem: URIRef
     acceptedBy: URIRef
     acceptedOver: URIRef
     accountablePerson: URIRef
+    activityKind: URIRef
     addedCount: URIRef
     addedTriples: URIRef
     allSystems: URIRef
@@ -162,6 +164,7 @@ class AIMS(DefinedNamespace):
     system: URIRef
     systemCoverage: URIRef
     text: URIRef
+    touched: URIRef
     treatment: URIRef
     treatmentOption: URIRef
     versionOf: URIRef

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pandas as pd
 import streamlit as st
-from aimsgraph.app import links, state, views
+from aimsgraph.app import identity, links, state, views
 
 from aimsgraph.crosswalk.coverage import CrossStatus
 from aimsgraph.crosswalk.mappings import PREDICATES
@@ -40,15 +40,11 @@ framework = views.pick(st, "Framework", labels, "cw_framework") or known[0].id
 links.publish("framework", framework, "cw_framework")
 
 
-def reviewer() -> str:
-    return str(st.session_state.get(state.REVIEWER) or "analyst")
-
-
 def decide(pairs: list[tuple[str, str]], accept: bool) -> None:
     """Accept (as the chosen relation) or reject suggested mappings, and say so where the user looks."""
     predicate = str(st.session_state.get("cw_predicate") or "skos:relatedMatch")
     with views.guarded("Accepting" if accept else "Rejecting"):
-        count = review_mappings(workspace.store, framework, pairs, accept, predicate, reviewer())
+        count = review_mappings(workspace.store, framework, pairs, accept, predicate, state.reviewer())
         state.changed()
         for control, requirement in pairs:  # a decided card's tick must not outlive it
             st.session_state.pop(f"cw_pick_{control}_{requirement}", None)
@@ -137,7 +133,8 @@ def review_tab() -> None:
     if not pending:
         st.info(f"No suggested mapping is pending. Run `aimsgraph crosswalk suggest {framework}` to rank some.")
         return
-    cols = st.columns([2, 3, 2])
+    cols = st.columns([2, 3, 2, 2])
+    identity.reviewer_box(cols[3])
     only_control = cols[0].selectbox("Control", ["(all)", *sorted({m.control for m in pending})], key="cw_q_control")
     only_req = cols[1].selectbox(
         "Requirement",

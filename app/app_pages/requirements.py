@@ -138,7 +138,7 @@ def show_scopes(requirement: str) -> None:
 
 def decide(suggestion: str, accept: bool) -> None:
     """Accept (for the systems the document's register entry names) or reject one suggestion, from this page."""
-    reviewer = st.session_state.get(state.REVIEWER) or "analyst"
+    reviewer = state.reviewer()
     with views.guarded("Accepting" if accept else "Rejecting"):
         if accept:
             accept_suggestions(workspace, [suggestion], reviewer)

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 
 import streamlit as st
-from aimsgraph.app import links, state, views
+from aimsgraph.app import identity, links, state, views
 from aimsgraph.app.terms import meaningful
 
 from aimsgraph.suggest.review import accept_suggestions, known_systems, reject_suggestions, undo_decisions
@@ -30,7 +30,7 @@ def highlight(text: str, terms: list[str]) -> str:
 
 
 def reviewer() -> str:
-    return str(st.session_state.get(state.REVIEWER) or "analyst")
+    return state.reviewer()
 
 
 def decide(ids: list[str], accept: bool, scope: list[str] | None) -> None:
@@ -94,9 +94,7 @@ def filters() -> list[SuggestionView]:
     document = chooser(1, "Document", documents, "sugg_doc", "document")
     system = chooser(2, "AI system", systems, "sugg_system", "system")
     floor = cols[3].number_input("Score at least", 0.0, 1.0, 0.0, 0.05, key="sugg_min")
-    cols[4].text_input(
-        "Reviewer (person id)", key=state.REVIEWER, value=None if state.REVIEWER in st.session_state else "analyst"
-    )
+    identity.reviewer_box(cols[4])
     for param, value in (("requirement", only), ("document", document), ("system", system)):
         links.publish(param, None if value == "(all)" else value, f"sugg_{param}")
     return sorted(
