@@ -100,9 +100,11 @@ def test_accepting_a_suggestion_changes_coverage(suggested_demo_dir: Path, monke
     assert box.value == "pnair" and "hwebb" in box.options and "analyst" not in box.options
     box.set_value("hwebb").run()
     app.checkbox(key=f"sugg_pick_{ids[0]}").check().run()  # keyed by suggestion id, not by position
+    app.text_input(key="sugg_comment").set_value("seen in the signed copy").run()
     app.button(key="sugg_accept").click().run()
     assert not app.exception and not app.error, [e.value for e in app.error]
     assert "Accepted 1" in app.success[0].value
+    assert app.text_input(key="sugg_comment").value == ""  # the note went with that decision
     app.switch_page("app_pages/overview.py").run()
     assert coverage_figures(app) != before
     app.switch_page("app_pages/requirements.py").run()
@@ -111,6 +113,13 @@ def test_accepting_a_suggestion_changes_coverage(suggested_demo_dir: Path, monke
     assert reviewed and "documents?id=" in reviewed[0]
     words = texts[0].split()[:4]  # the accepted passage's text is shown, not its IRI (Markdown-escaped)
     assert any(all(w.strip(".,:;()") in c.value for w in words) for c in app.caption), words
+    import streamlit as st
+
+    from tests.conftest import run_cli
+
+    st.cache_resource.clear()  # the explorer lets go of the store, as quitting it would
+    reviews = run_cli("-w", str(suggested_demo_dir), "query", "reviews", "--format", "csv").stdout
+    assert "seen in the signed copy" in reviews
 
 
 def test_uploads_stay_inside_documents_and_refuse_bad_files(tmp_path: Path) -> None:

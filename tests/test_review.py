@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 from aimsgraph.coverage.matrix import coverage_matrix
@@ -59,3 +61,20 @@ def test_min_score_and_unknown_id(mini_dir: Path) -> None:
     assert f"Accepted {expected}" in result.stdout
     bad = run_cli("-w", str(mini_dir), "review", "--accept", "s-00000000")
     assert bad.exit_code == 2 and "no pending suggestion s-00000000" in bad.stderr
+
+
+def test_a_comment_on_accept_is_kept_with_the_decision(mini_dir: Path) -> None:
+    set_model(mini_dir, "none")
+    run_cli("-w", str(mini_dir), "ingest")
+    run_cli("-w", str(mini_dir), "suggest", "--top-k", "2")
+    first, second = (str(p["id"]) for p in pending_rows(mini_dir)[:2])
+    note = "Checked against the signed copy;\n covers the 2026 cycle <only>"
+    accepted = run_cli("-w", str(mini_dir), "review", "--accept", first, "--comment", note)
+    assert accepted.exit_code == 0, accepted.stderr
+    assert run_cli("-w", str(mini_dir), "review", "--accept", second).exit_code == 0  # no comment: none recorded
+    rows = run_cli("-w", str(mini_dir), "query", "reviews", "--format", "csv").stdout
+    decisions = [r for r in csv.DictReader(io.StringIO(rows)) if r["what"] == "evidence link"]
+    assert sorted(r.get("comment") or "" for r in decisions) == [
+        "",
+        "Checked against the signed copy; covers the 2026 cycle <only>",  # one line, kept as written
+    ]

@@ -159,6 +159,7 @@ def _suggestion_ids(ids: tuple[str, ...]) -> list[str]:
     help="With --accept: the AI systems the evidence covers (default: those its register entry names).",
 )
 @click.option("--org-wide", is_flag=True, help="With --accept: the evidence covers the organisation, no one system.")
+@click.option("--comment", metavar="TEXT", help="With --accept or --reject: the reviewer's note, kept on the decision.")
 @output_options("table", "csv", "json")
 @pass_context
 def review(
@@ -170,6 +171,7 @@ def review(
     reviewer: str | None,
     systems: str | None,
     org_wide: bool,
+    comment: str | None,
     fmt: str,
     output: Path | None,
 ) -> None:
@@ -198,7 +200,8 @@ def review(
     if not (ids or document or min_score is not None):
         raise click.UsageError(f"--{action} needs suggestion IDs, --document or --min-score")
     scope = _scope(systems, org_wide, action)
-    count = decide(store, chosen, reviewer, action == "accept", check_systems(store, scope) if scope else scope)
+    scope = check_systems(store, scope) if scope else scope
+    count = decide(store, chosen, reviewer, action == "accept", scope, comment)
     click.echo(f"{'Accepted' if action == 'accept' else 'Rejected'} {count} suggestion(s) as {reviewer}.")
 
 

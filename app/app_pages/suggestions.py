@@ -13,6 +13,7 @@ from aimsgraph.app.terms import meaningful
 from aimsgraph.suggest.review import accept_suggestions, known_systems, reject_suggestions, undo_decisions
 from aimsgraph.suggest.suggestions import SuggestionView, suggest_for_workspace
 
+COMMENT = "sugg_comment"  # the reviewer's note for the next accept
 PAGE = 15  # cards per page: enough to scan, short enough that the buttons stay near
 workspace = state.workspace()
 root = str(workspace.root)
@@ -37,7 +38,9 @@ def decide(ids: list[str], accept: bool, scope: list[str] | None) -> None:
     """Accept (for `scope`, None: each document's registered systems) or reject; keep it for Undo and say so."""
     with views.guarded("Accepting" if accept else "Rejecting"):
         if accept:
-            count = accept_suggestions(workspace, ids, reviewer(), scope)
+            comment = str(st.session_state.get(COMMENT) or "") or None
+            count = accept_suggestions(workspace, ids, reviewer(), scope, comment)
+            st.session_state[COMMENT] = ""  # a note belongs to one decision
         else:
             count = reject_suggestions(workspace, ids, reviewer())
         verb = "Accepted" if accept else "Rejected"
@@ -141,6 +144,11 @@ def action_bar(page: list[SuggestionView]) -> None:
         default=registered,
         key=f"sugg_scope_{'-'.join(registered)}",  # a new default when the chosen documents' systems change
         help="Defaults to the systems the ticked documents' register entries name.",
+    )
+    st.text_input(
+        "Comment on accept (optional; kept with the decision for the audit trail)",
+        key=COMMENT,
+        placeholder="e.g. checked against the signed copy; covers the 2026 cycle only",
     )
     cols = st.columns([1, 1, 1.4, 4], vertical_alignment="center")
     cols[0].button(
